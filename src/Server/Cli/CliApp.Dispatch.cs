@@ -1,0 +1,51 @@
+namespace MailHost.Server.Cli;
+
+public static partial class CliApp
+{
+    public const string Usage = """
+        usage: mailhost <noun> <verb> [arguments] [--MailHost:DataDir=DIR]
+          status
+          domain add|list|remove NAME
+          account add|list|passwd|remove ADDRESS [--password-stdin] [--quota BYTES] [--smtp yes|no] [--imap yes|no] [--pop3 yes|no]
+          alias add|list|remove ADDRESS [TARGET,…]
+          listener list | listener set NAME [--port N] [--address A] [--tls none|optional|required|implicit] [--enabled yes|no] [--auth yes|no] [--policy NAME]
+          iprange list | iprange add NAME CIDR|LOWER-UPPER [flags] | iprange set NAME [flags] | iprange remove NAME
+              flags: --priority N --smtp --imap --pop3 --auth --require-tls-auth --relay --local-delivery --never-ban (each yes|no) --expires DATE
+          tls policy list | tls policy set NAME [--preset modern|intermediate|legacy] [--tls10 --tls11 --tls12 --tls13 yes|no] [--ciphers LIST] [--tls13-suites LIST]
+          cert list | cert import NAME FILE [--password P] [--default] | cert self-signed NAME HOST [--rsa] [--default]
+          dkim generate DOMAIN [--selector S] [--algorithm rsa2048|rsa4096|ed25519] | dkim list | dkim show DOMAIN [--selector S]
+          route add NAME --domain D --smarthost HOST[:PORT] [--user U --password P] [--tls none|may|encrypt|verify] | route list | route remove NAME
+          ban list | ban remove ADDRESS
+          queue list | queue flush | queue delete ID
+        exit codes: 0 ok, 1 validation error, 2 usage
+        """;
+
+    private static async Task<int> DispatchAsync(CliContext c)
+    {
+        await using (c)
+        {
+            var noun = c.Arg(0, "noun");
+            return noun switch
+            {
+                "status" => await StatusCommands.RunAsync(c),
+                "domain" => await MailboxCommands.DomainAsync(c),
+                "account" => await MailboxCommands.AccountAsync(c),
+                "alias" => await MailboxCommands.AliasAsync(c),
+                "listener" => await ListenerCommands.RunAsync(c),
+                "iprange" => await IpRangeCommands.RunAsync(c),
+                "tls" => await TlsCommands.RunAsync(c),
+                "cert" => await CertCommands.RunAsync(c),
+                "route" => await RouteCommands.RunAsync(c),
+                "ban" => await BanCommands.RunAsync(c),
+                "help" => Help(c),
+                _ => throw new CliUsageException($"unknown noun '{noun}'"),
+            };
+        }
+    }
+
+    private static int Help(CliContext c)
+    {
+        c.Output.WriteLine(Usage);
+        return 0;
+    }
+}

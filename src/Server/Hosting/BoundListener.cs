@@ -1,0 +1,139 @@
+using System.Net.Sockets;
+using MailHost.Server.Logging;
+using MailHost.Server.Settings;
+using MailHost.Server.Tls;
+
+namespace MailHost.Server.Hosting;
+
+/// <summary>One listening socket and its accept loop. Unbinding stops accepting; sessions already running finish.</summary>
+internal sealed class BoundListener(
+    ListenerSpec spec,
+    Socket socket,
+    SettingsSnapshotProvider settings,
+    IReadOnlyList<IConnectionHandler> handlers,
+    TlsUpgrader tls,
+    ConnectionTracker tracker,
+    ILogger logger,
+    CancellationToken shutdown) : IDisposable
+{
+    private readonly CancellationTokenSource _stopAccepting = new();
+    private Task _acceptLoop = Task.CompletedTask;
+    private int _connections;
+
+    /// <summary>Settings that do not change the binding (limits, auth, policy) are swapped in place.</summary>
+    public ListenerSpec Spec { get; set; } = spec;
+    public int Connections => Volatile.Read(ref _connections);
+
+    public static Socket Bind(ListenerSpec spec)
+    {
+        var socket = new Socket(spec.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (spec.EndPoint.AddressFamily == AddressFamily.InterNetworkV6 && spec.EndPoint.Address.Equals(System.Net.IPAddress.IPv6Any))
+            {
+                socket.DualMode = true;
+            }
+            // Lets a restarted server rebind while old connections sit in TIME_WAIT; Linux still refuses a second live listener.
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(spec.EndPoint);
+            socket.Listen(1024);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public void Start() => _acceptLoop = AcceptLoopAsync();
+
+    public async Task UnbindAsync()
+    {
+        await _stopAccepting.CancelAsync();
+        socket.Dispose();
+        await _acceptLoop;
+    }
+
+    public void Dispose() => _stopAccepting.Dispose();
+
+    private async Task AcceptLoopAsync()
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stopAccepting.Token, shutdown);
+        while (!linked.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await socket.AcceptAsync(linked.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                HostingLog.AcceptFailed(logger, Spec.Name, ex.SocketErrorCode.ToString());
+                continue;
+            }
+            _ = Task.Run(() => RunSessionAsync(client), CancellationToken.None);
+        }
+    }
+
+    private async Task RunSessionAsync(Socket client)
+    {
+        var spec = Spec;
+        var snapshot = settings.Current;
+        client.NoDelay = true;
+        MailConnection connection;
+        try
+        {
+            connection = new MailConnection(client, spec, snapshot, () => settings.Current, tls, shutdown);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            client.Dispose();
+            return;
+        }
+        var address = connection.RemoteAddress;
+        var perIp = tracker.Open(address);
+        var here = Interlocked.Increment(ref _connections);
+        await using (connection)
+        {
+            try
+            {
+                if (here > spec.MaxConnections)
+                {
+                    connection.Refusal = ConnectionRefusal.TooManyConnections;
+                }
+                else if (perIp > snapshot.Server.MaxConnectionsPerIp)
+                {
+                    connection.Refusal = ConnectionRefusal.TooManyFromAddress;
+                }
+                if (spec.TlsMode == TlsMode.ImplicitTls)
+                {
+                    await connection.UpgradeToTlsAsync(shutdown);
+                }
+                var handler = handlers.FirstOrDefault(h => h.Handles(spec.Protocol));
+                if (handler is not null)
+                {
+                    await handler.RunAsync(connection, shutdown);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or System.Security.Authentication.AuthenticationException)
+            {
+                HostingLog.SessionEnded(logger, spec.Name, connection.RemoteEndPoint.ToString(), ex.Message);
+            }
+            catch (Exception ex)
+            {
+                // A bug in a session must never take the listener or the process down.
+                HostingLog.SessionCrashed(logger, spec.Name, connection.RemoteEndPoint.ToString(), ex);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _connections);
+                tracker.Close(address);
+            }
+        }
+    }
+}

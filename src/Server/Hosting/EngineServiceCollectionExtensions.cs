@@ -1,0 +1,27 @@
+using MailHost.Server.Settings;
+using MailHost.Server.Tls;
+using MailHost.Shared.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace MailHost.Server.Hosting;
+
+/// <summary>Registers the mail engine: settings, TLS, listeners and the protocol handlers.</summary>
+public static class EngineServiceCollectionExtensions
+{
+    public static IServiceCollection AddMailHostEngine(this IServiceCollection services, string dataDir)
+    {
+        services.AddDbContextFactory<MailHostDbContext>(o => MailHostDatabase.Configure(o, dataDir));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<SettingsChangeNotifier>();
+        services.AddSingleton<SettingsService>();
+        services.AddSingleton<SettingsSnapshotProvider>();
+        services.AddHostedService(sp => sp.GetRequiredService<SettingsSnapshotProvider>());
+        services.AddSingleton<CertificateStore>();
+        services.AddSingleton<TlsUpgrader>();
+        services.AddSingleton<ConnectionTracker>();
+        services.AddSingleton<StatusFile>();
+        services.AddSingleton<ListenerManager>();
+        services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
+        return services;
+    }
+}

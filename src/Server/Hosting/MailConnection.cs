@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using MailHost.Server.Tls;
+
+namespace MailHost.Server.Hosting;
+
+/// <summary>
+/// One accepted client: its socket, the current stream (plain or TLS), the listener it came in on,
+/// and the snapshot taken at accept for connection-scoped facts.
+/// </summary>
+public sealed class MailConnection : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly TlsUpgrader _tls;
+    private readonly Func<MailHostSnapshot> _currentSnapshot;
+
+    internal MailConnection(Socket socket, ListenerSpec listener, MailHostSnapshot snapshot, Func<MailHostSnapshot> currentSnapshot, TlsUpgrader tls, CancellationToken closing)
+    {
+        _socket = socket;
+        _tls = tls;
+        _currentSnapshot = currentSnapshot;
+        Listener = listener;
+        Snapshot = snapshot;
+        Stream = new NetworkStream(socket, ownsSocket: true);
+        RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
+        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        Closing = closing;
+        Id = Convert.ToHexStringLower(BitConverter.GetBytes(Random.Shared.NextInt64()));
+    }
+
+    public string Id { get; }
+    public ListenerSpec Listener { get; }
+
+    /// <summary>Taken at accept: banner, advertised capabilities, TLS policy.</summary>
+    public MailHostSnapshot Snapshot { get; }
+
+    /// <summary>The snapshot in effect now: for transaction-scoped facts (relay, limits, accounts).</summary>
+    public MailHostSnapshot CurrentSnapshot => _currentSnapshot();
+
+    public Stream Stream { get; private set; }
+    public IPEndPoint RemoteEndPoint { get; }
+    public IPEndPoint LocalEndPoint { get; }
+    public IPAddress RemoteAddress => RemoteEndPoint.Address.IsIPv4MappedToIPv6 ? RemoteEndPoint.Address.MapToIPv4() : RemoteEndPoint.Address;
+    public TlsInfo? Tls { get; private set; }
+
+    /// <summary>Set by the accept loop when a limit is exceeded: the handler greets with a refusal and closes.</summary>
+    public ConnectionRefusal Refusal { get; internal set; }
+    public bool IsSecure => Tls is not null;
+
+    /// <summary>Cancelled when the server drains this listener or shuts down.</summary>
+    public CancellationToken Closing { get; }
+
+    /// <summary>Runs the server handshake over the current stream (implicit TLS or after STARTTLS).</summary>
+    public async Task UpgradeToTlsAsync(CancellationToken cancellationToken)
+    {
+        var ssl = await _tls.AuthenticateAsync(Stream, _currentSnapshot, Listener, TimeSpan.FromSeconds(30), cancellationToken);
+        Stream = ssl;
+        Tls = new TlsInfo(ssl.SslProtocol.ToString(), ssl.NegotiatedCipherSuite.ToString(), ssl.TargetHostName);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        await Stream.DisposeAsync();
+        _socket.Dispose();
+    }
+}
+
+/// <summary>The negotiated TLS parameters, for logs and the Received header.</summary>
+public sealed record TlsInfo(string Version, string Cipher, string ServerName)
+{
+    public string Describe() => $"{VersionName} with cipher {Cipher}";
+
+    public string VersionName => Version switch
+    {
+        "Tls13" => "TLSv1.3",
+        "Tls12" => "TLSv1.2",
+        "Tls11" => "TLSv1.1",
+        "Tls" => "TLSv1",
+        _ => Version,
+    };
+}

@@ -1,0 +1,17 @@
+namespace MailHost.Server.Hosting;
+
+/// <summary>The "MailHost" configuration section: where data lives and how the first run seeds settings.</summary>
+public sealed class MailHostOptions
+{
+    public const string Section = "MailHost";
+
+    public string DataDir { get; set; } = "./data";
+    public string? Hostname { get; set; }
+    public int PortOffset { get; set; }
+    public string? AdminPassword { get; set; }
+
+    /// <summary>How often the settings revision is polled so edits by the CLI or another process apply too.</summary>
+    public int RevisionPollMilliseconds { get; set; } = 500;
+
+    public string FullDataDir => Path.GetFullPath(DataDir);
+}

@@ -1,0 +1,80 @@
+using MailHost.Admin.Web;
+using MailHost.Server.Settings;
+using MailHost.Shared.Data;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+using Serilog;
+
+namespace MailHost.Server.Hosting;
+
+/// <summary>Builds the one WebApplication that hosts the console and the mail engine.</summary>
+public static class ServerHost
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var app = Build(args, Console.Out);
+        await app.RunAsync();
+        return 0;
+    }
+
+    public static WebApplication Build(string[] args, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var builder = WebApplication.CreateBuilder(args);
+        var options = builder.Configuration.GetSection(MailHostOptions.Section).Get<MailHostOptions>() ?? new MailHostOptions();
+        var dataDir = options.FullDataDir;
+        Directory.CreateDirectory(dataDir);
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            // The console is local-only unless configured otherwise.
+            builder.WebHost.UseUrls("http://127.0.0.1:8080");
+        }
+
+        // Serves the console's assets from the build output when not published (and in every environment, not only Development).
+        builder.WebHost.UseStaticWebAssets();
+
+        var logger = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", Serilog.Events.LogEventLevel.Information)
+            .WriteTo.Console(formatProvider: CultureInfo.InvariantCulture)
+            .WriteTo.File(Path.Combine(dataDir, "logs", "mailhost-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14, formatProvider: CultureInfo.InvariantCulture)
+            .CreateLogger();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(logger, dispose: true);
+
+        MailHostDatabase.Migrate(dataDir);
+        var password = FirstRun.Seed(options, output);
+        if (password is not null)
+        {
+            output.WriteLine($"MailHost: admin console user 'admin', password: {password}");
+            output.WriteLine("MailHost: this password is shown only once; change it in the console.");
+        }
+        FirstRun.RenewSelfSigned(options);
+
+        builder.Services.Configure<MailHostOptions>(builder.Configuration.GetSection(MailHostOptions.Section));
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir, "keys")));
+        builder.Services.AddMailHostEngine(dataDir);
+        builder.Services.AddMailHostAdmin();
+
+        var app = builder.Build();
+        // The first snapshot must exist before listeners bind.
+        app.Services.GetRequiredService<SettingsSnapshotProvider>().ReloadAsync(CancellationToken.None).GetAwaiter().GetResult();
+        app.MapMailHostAdmin();
+        app.MapGet("/api/status", (ListenerManager listeners, SettingsSnapshotProvider settings) =>
+            Results.Json(new { revision = settings.Current.Revision, applied = listeners.AppliedRevision, listeners = listeners.Status() }, StatusFile.Json));
+        app.Lifetime.ApplicationStarted.Register(() => PrintStartup(app, output));
+        return app;
+    }
+
+    private static void PrintStartup(WebApplication app, TextWriter output)
+    {
+        output.WriteLine($"MailHost: console at {string.Join(", ", app.Urls)}");
+        foreach (var l in app.Services.GetRequiredService<ListenerManager>().Status())
+        {
+            output.WriteLine($"MailHost: {l.Name,-12} {l.Protocol,-10} {l.EndPoint,-16} {l.TlsMode,-16} {l.State}{(l.Error is null ? "" : ": " + l.Error)}");
+        }
+        output.Flush();
+    }
+}

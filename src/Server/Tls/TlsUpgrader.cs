@@ -1,0 +1,59 @@
+using System.Net.Security;
+using System.Runtime.CompilerServices;
+using System.Security.Authentication;
+
+namespace MailHost.Server.Tls;
+
+/// <summary>
+/// Server handshakes for implicit TLS and STARTTLS alike. Options are built per handshake from the
+/// snapshot current at that moment: versions, cipher suites, and the certificate chosen by SNI.
+/// </summary>
+public sealed class TlsUpgrader(CertificateStore certificates)
+{
+    // The built-in floor when a listener names no policy: TLS 1.2+ with the intermediate suites.
+    private static readonly TlsPolicySpec StrictDefault = SnapshotBuilder.ToSpec(TlsPresets.Create("intermediate"));
+
+    private static readonly ConditionalWeakTable<TlsPolicySpec, CipherSuitesPolicy> SuitePolicies = [];
+
+    public static TlsPolicySpec PolicyFor(MailHostSnapshot snapshot, ListenerSpec listener)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(listener);
+        return listener.TlsPolicyId is { } id && snapshot.TlsPolicies.TryGetValue(id, out var policy) ? policy : StrictDefault;
+    }
+
+    public async Task<SslStream> AuthenticateAsync(Stream inner, Func<MailHostSnapshot> snapshot, ListenerSpec listener, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            await ssl.AuthenticateAsServerAsync((_, hello, _, _) => ValueTask.FromResult(BuildOptions(snapshot(), listener, hello.ServerName)), null, cts.Token);
+            return ssl;
+        }
+        catch
+        {
+            await ssl.DisposeAsync();
+            throw;
+        }
+    }
+
+    public SslServerAuthenticationOptions BuildOptions(MailHostSnapshot snapshot, ListenerSpec listener, string? serverName)
+    {
+        var policy = PolicyFor(snapshot, listener);
+        var context = certificates.Select(snapshot, serverName)
+            ?? throw new AuthenticationException("no server certificate is configured");
+        return new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = context,
+            EnabledSslProtocols = policy.Protocols,
+            // Explicit always: a process-wide lowered OpenSSL floor (for legacy listeners) must not leak into the others.
+            CipherSuitesPolicy = SuitePolicies.GetValue(policy, p => new CipherSuitesPolicy(p.Suites)),
+            ClientCertificateRequired = false,
+            AllowRenegotiation = false,
+            EncryptionPolicy = EncryptionPolicy.RequireEncryption,
+            ApplicationProtocols = null,
+        };
+    }
+}

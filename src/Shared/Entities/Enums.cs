@@ -1,0 +1,45 @@
+namespace MailHost.Shared.Entities;
+
+/// <summary>What a listener speaks. Submission is SMTP with the submission defaults (RFC 6409).</summary>
+public enum ListenerProtocol
+{
+    Smtp = 0,
+    Submission = 1,
+    Imap = 2,
+    Pop3 = 3,
+}
+
+/// <summary>How TLS is negotiated on a listener.</summary>
+public enum TlsMode
+{
+    None = 0,
+    StartTlsOptional = 1,
+    StartTlsRequired = 2,
+    ImplicitTls = 3,
+}
+
+/// <summary>What a relay rule does when its conditions match.</summary>
+public enum RelayAction
+{
+    Allow = 0,
+    Deny = 1,
+    RequireTls = 2,
+    Route = 3,
+}
+
+/// <summary>Outbound TLS level, after Postfix's smtp_tls_security_level.</summary>
+public enum OutboundTlsLevel
+{
+    None = 0,
+    May = 1,
+    Encrypt = 2,
+    Verify = 3,
+}
+
+/// <summary>DKIM signing algorithm and key size.</summary>
+public enum DkimAlgorithm
+{
+    Rsa2048 = 0,
+    Rsa4096 = 1,
+    Ed25519 = 2,
+}

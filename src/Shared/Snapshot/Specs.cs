@@ -1,0 +1,91 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
+using MailHost.Shared.Entities;
+
+namespace MailHost.Shared.Snapshot;
+
+/// <summary>Server-wide values. Connection scope: hostname, banner. Transaction scope: the limits.</summary>
+public sealed record ServerSpec(
+    string Hostname,
+    string Banner,
+    long MaxMessageSize,
+    int MaxRecipients,
+    bool VrfyEnabled,
+    bool ReceivedHeaderShowsAuthUser,
+    ImmutableArray<TimeSpan> RetrySchedule,
+    TimeSpan GiveUpAfter,
+    int MaxConnectionsPerIp,
+    int MaxErrorsPerSession,
+    int MaxCommandsBeforeMail,
+    int AuthFailLimit,
+    TimeSpan AuthFailWindow,
+    TimeSpan AuthBanDuration);
+
+/// <summary>A listener as the engine binds it. <see cref="Key"/> decides whether a change means a rebind.</summary>
+public sealed record ListenerSpec(
+    int Id,
+    string Name,
+    ListenerProtocol Protocol,
+    IPEndPoint EndPoint,
+    TlsMode TlsMode,
+    bool AuthAllowed,
+    int? TlsPolicyId,
+    int MaxConnections,
+    TimeSpan IdleTimeout)
+{
+    public ListenerKey Key => new(Protocol, EndPoint, TlsMode);
+}
+
+public readonly record struct ListenerKey(ListenerProtocol Protocol, IPEndPoint EndPoint, TlsMode TlsMode);
+
+/// <summary>A TLS policy resolved into what SslStream takes.</summary>
+public sealed record TlsPolicySpec(int Id, string Name, SslProtocols Protocols, ImmutableArray<TlsCipherSuite> Suites);
+
+/// <summary>An IP range with its flags; the smallest containing range wins, then the highest priority.</summary>
+public sealed record IpRangeSpec(
+    int Id,
+    string Name,
+    int Priority,
+    AddressRange Range,
+    DateTime? ExpiresUtc,
+    bool AllowSmtp,
+    bool AllowImap,
+    bool AllowPop3,
+    bool AllowAuth,
+    bool RequireTlsForAuth,
+    bool AllowRelay,
+    bool AllowLocalDeliveryWithoutAuth,
+    bool NeverBan);
+
+public sealed record RelayRuleSpec(
+    int Id,
+    int Order,
+    string Name,
+    bool? WhenAuthenticated,
+    int? IpRangeId,
+    string SenderDomain,
+    string RecipientDomain,
+    RelayAction Action,
+    string Text,
+    string SmartHost,
+    int SmartHostPort,
+    string SmartHostUser,
+    string SmartHostPassword,
+    OutboundTlsLevel OutboundTls,
+    SslProtocols OutboundProtocols);
+
+public sealed record AccountSpec(
+    int Id,
+    string Address,
+    string PasswordHash,
+    long QuotaBytes,
+    bool Enabled,
+    bool AllowSmtp,
+    bool AllowImap,
+    bool AllowPop3);
+
+public sealed record CertificateSpec(int Id, string Name, string FilePath, ImmutableArray<string> HostNames, string Thumbprint, DateTime NotAfterUtc, bool IsDefault);
+
+public sealed record DkimKeySpec(int Id, string Domain, string Selector, DkimAlgorithm Algorithm, string PrivateKeyPem, bool Active);
