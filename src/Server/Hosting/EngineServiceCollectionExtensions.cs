@@ -20,6 +20,11 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<TlsUpgrader>();
         services.AddSingleton<ConnectionTracker>();
         services.AddSingleton<StatusFile>();
+        services.AddSingleton<Auth.CredentialVerifier>();
+        services.AddSingleton<Auth.AuthThrottle>();
+        services.AddSingleton<Queue.MessageSpool>();
+        services.AddSingleton<Logging.ActivityLog>();
+        services.AddHostedService(sp => sp.GetRequiredService<Logging.ActivityLog>());
         services.AddSingleton<ListenerManager>();
         services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
         return services;

@@ -1,0 +1,10 @@
+namespace MailHost.Server.Logging;
+
+internal static partial class AuthLog
+{
+    [LoggerMessage(4001, LogLevel.Warning, "Address {Address} banned after {Failures} failed logins, until {Until:u}", EventName = "Banned")]
+    public static partial void Banned(ILogger logger, string address, int failures, DateTime until);
+
+    [LoggerMessage(4002, LogLevel.Information, "{Protocol} login for {User} from {Remote} failed: {Reason}", EventName = "LoginFailed")]
+    public static partial void LoginFailed(ILogger logger, string protocol, string user, string remote, string reason);
+}

@@ -1,0 +1,20 @@
+namespace MailHost.Server.Storage;
+
+/// <summary>
+/// Puts a message into a local account's INBOX. Must be idempotent per <paramref name="deliveryId"/>
+/// (queue id + recipient): the queue may call again after a crash between delivery and its own update.
+/// </summary>
+public interface IMailboxDelivery
+{
+    Task<LocalDeliveryResult> DeliverAsync(string account, string deliveryId, string contentPath, CancellationToken cancellationToken);
+}
+
+public enum LocalDeliveryOutcome
+{
+    Delivered,
+    AlreadyDelivered,
+    OverQuota,
+    NoSuchMailbox,
+}
+
+public sealed record LocalDeliveryResult(LocalDeliveryOutcome Outcome, string Detail);

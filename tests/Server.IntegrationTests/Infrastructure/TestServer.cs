@@ -1,0 +1,83 @@
+using MailHost.Server.Hosting;
+using MailHost.Server.Settings;
+using MailHost.Shared.Data;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MailHost.Server.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A real MailHost in this process: its own data folder, a real SQLite file, the seven standard
+/// listeners moved to free loopback ports, the console on an ephemeral port.
+/// </summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestServer(WebApplication app, string dataDir, Dictionary<string, int> ports)
+    {
+        _app = app;
+        DataDir = dataDir;
+        Ports = ports;
+    }
+
+    public string DataDir { get; }
+    public IReadOnlyDictionary<string, int> Ports { get; }
+    public IServiceProvider Services => _app.Services;
+    public SettingsService Settings => Services.GetRequiredService<SettingsService>();
+    public SettingsSnapshotProvider Snapshot => Services.GetRequiredService<SettingsSnapshotProvider>();
+    public string ConsoleUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    public const string AdminPassword = "test-admin-password";
+
+    public int Port(string listener) => Ports[listener];
+
+    /// <summary>Starts a server; <paramref name="seed"/> may change settings in the database before it starts.</summary>
+    public static async Task<TestServer> StartAsync(Action<MailHostDbContext>? seed = null, params string[] extraArgs)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "mailhost-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDir);
+        var options = new MailHostOptions { DataDir = dataDir, Hostname = "mx.test.local", AdminPassword = AdminPassword };
+        MailHostDatabase.Migrate(dataDir);
+        FirstRun.Seed(options, TextWriter.Null);
+        var ports = new Dictionary<string, int>();
+        await using (var db = new MailHostDbContext(MailHostDatabase.Options(dataDir)))
+        {
+            foreach (var l in db.Listeners)
+            {
+                l.Port = FreePorts.Next();
+                l.BindAddress = "127.0.0.1";
+                ports[l.Name] = l.Port;
+            }
+            seed?.Invoke(db);
+            await db.SaveChangesAsync();
+        }
+        string[] args =
+        [
+            $"--MailHost:DataDir={dataDir}",
+            "--MailHost:Hostname=mx.test.local",
+            "--MailHost:RevisionPollMilliseconds=200",
+            "--urls=http://127.0.0.1:0",
+            "--environment=Production",
+            .. extraArgs,
+        ];
+        var app = ServerHost.Build(args, TextWriter.Null);
+        await app.StartAsync();
+        return new TestServer(app, dataDir, ports);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _app.StopAsync(cts.Token);
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
