@@ -1,0 +1,102 @@
+using MailHost.Shared.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace MailHost.Server.Tests.Settings;
+
+/// <summary>The hand-written migrations must build exactly the schema EF Core derives from the model.</summary>
+public sealed class MigrationSchemaTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "mailhost-schema-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public void Migrate_OnEmptyDatabase_ProducesTheModelSchema()
+    {
+        var migrated = Path.Combine(_dir, "migrated");
+        var created = Path.Combine(_dir, "created");
+        MailHostDatabase.Migrate(migrated);
+        Directory.CreateDirectory(created);
+        using (var db = new MailHostDbContext(MailHostDatabase.Options(created)))
+        {
+            db.Database.EnsureCreated();
+        }
+
+        var expected = Schema(Path.Combine(created, "settings.db"));
+        var actual = Schema(Path.Combine(migrated, "settings.db"));
+        actual.Remove("__EFMigrationsHistory");
+        actual.Remove("__EFMigrationsLock");
+
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        foreach (var table in expected.Keys)
+        {
+            Assert.Equal(expected[table], actual[table]);
+        }
+    }
+
+    [Fact]
+    public void Migrate_Twice_IsANoOp()
+    {
+        MailHostDatabase.Migrate(_dir);
+        MailHostDatabase.Migrate(_dir);
+        using var db = new MailHostDbContext(MailHostDatabase.Options(_dir));
+        Assert.Empty(db.Database.GetPendingMigrations());
+        Assert.Single(db.Database.GetAppliedMigrations());
+    }
+
+    /// <summary>Table → its columns (name, type, not-null, pk) and indexes (name, unique, columns).</summary>
+    private static Dictionary<string, string> Schema(string file)
+    {
+        using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        connection.Open();
+        var tables = new List<string>();
+        using (var cmd = connection.CreateCommand())
+        {
+            cmd.CommandText = "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                tables.Add(r.GetString(0));
+            }
+        }
+        var result = new Dictionary<string, string>();
+        foreach (var table in tables)
+        {
+            var parts = new List<string>();
+            parts.AddRange(Rows(connection, $"PRAGMA table_info(\"{table}\")", r => $"col {r.GetString(1)} {r.GetString(2)} notnull={r.GetInt32(3)} pk={r.GetInt32(5)}"));
+            foreach (var index in Rows(connection, $"PRAGMA index_list(\"{table}\")", r => $"{r.GetString(1)}|{r.GetInt32(2)}").Order())
+            {
+                var name = index.Split('|')[0];
+                var columns = string.Join(",", Rows(connection, $"PRAGMA index_info(\"{name}\")", r => r.GetString(2)));
+                parts.Add($"index {index} ({columns})");
+            }
+            parts.AddRange(Rows(connection, $"PRAGMA foreign_key_list(\"{table}\")", r => $"fk {r.GetString(2)}.{r.GetString(4)} <- {r.GetString(3)} on delete {r.GetString(6)}"));
+            result[table] = string.Join("\n", parts.Order());
+        }
+        return result;
+    }
+
+    private static List<string> Rows(SqliteConnection connection, string sql, Func<SqliteDataReader, string> map)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        using var r = cmd.ExecuteReader();
+        var list = new List<string>();
+        while (r.Read())
+        {
+            list.Add(map(r));
+        }
+        return list;
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_dir, true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
