@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs every MailHost test. Installs the Debian packages the tests use when they are missing,
+# then runs the whole solution and prints one line "N passed, N failed[, N skipped]" from the TRX results.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v swaks >/dev/null || need+=(swaks)
+command -v testssl >/dev/null || need+=(testssl.sh)
+[ -x /usr/sbin/postfix ] || need+=(postfix)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v sqlite3 >/dev/null || need+=(sqlite3)
+/usr/bin/python3 -c 'import dkim' 2>/dev/null || need+=(python3-dkim)
+command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
+command -v mbsync >/dev/null || need+=(isync)
+command -v openssl >/dev/null || need+=(openssl)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+  echo "Installing test dependencies: ${need[*]}"
+  echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+results=TestResults
+rm -rf "$results"
+dotnet build MailHost.sln -c Debug -warnaserror -nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
+dotnet test MailHost.sln --no-build -nologo --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=1500000
+status=$?
+
+summary=$(python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for f in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
+    c = ET.parse(f).getroot().find("t:ResultSummary/t:Counters", ns)
+    if c is None:
+        continue
+    passed += int(c.get("passed", 0))
+    failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+    skipped += int(c.get("notExecuted", 0))
+line = f"{passed} passed, {failed} failed"
+if skipped:
+    line += f", {skipped} skipped"
+print(line)
+PY
+)
+echo "$summary"
+case "$summary" in
+  "0 passed"*) exit 1 ;;
+esac
+[ "$status" -eq 0 ] && [[ "$summary" == *", 0 failed"* ]] || exit 1
