@@ -27,7 +27,11 @@ public sealed class ListenerReloadTests : IAsyncLifetime
         var watch = Stopwatch.StartNew();
         await _server.Settings.UpdateAsync("test", "add", (d, _) => d.Listeners.Add(new Listener
         {
-            Name = "extra", Protocol = ListenerProtocol.Smtp, BindAddress = "127.0.0.1", Port = port, TlsMode = TlsMode.StartTlsOptional,
+            Name = "extra",
+            Protocol = ListenerProtocol.Smtp,
+            BindAddress = "127.0.0.1",
+            Port = port,
+            TlsMode = TlsMode.StartTlsOptional,
         }), CancellationToken.None);
 
         Assert.True(await WaitForAsync(() => CanConnectAsync(port), TimeSpan.FromSeconds(1)), $"not accepting after {watch.ElapsedMilliseconds} ms");
@@ -84,7 +88,10 @@ public sealed class ListenerReloadTests : IAsyncLifetime
 
         var revision = await _server.Settings.UpdateAsync("test", "add", (d, _) => d.Listeners.Add(new Listener
         {
-            Name = "clash", Protocol = ListenerProtocol.Smtp, BindAddress = "127.0.0.1", Port = taken,
+            Name = "clash",
+            Protocol = ListenerProtocol.Smtp,
+            BindAddress = "127.0.0.1",
+            Port = taken,
         }), CancellationToken.None);
 
         var manager = _server.Services.GetRequiredService<ListenerManager>();

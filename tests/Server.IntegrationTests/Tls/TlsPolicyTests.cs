@@ -101,7 +101,11 @@ public sealed class TlsPolicyTests : IAsyncLifetime
         var path = CertificateFiles.Save(_server.DataDir, "other", other);
         await _server.Settings.UpdateAsync("test", "sni", (d, _) => d.Certificates.Add(new Certificate
         {
-            Name = "other", FilePath = path, HostNames = "mail.other.test", Thumbprint = other.Thumbprint, NotAfterUtc = other.NotAfter.ToUniversalTime(),
+            Name = "other",
+            FilePath = path,
+            HostNames = "mail.other.test",
+            Thumbprint = other.Thumbprint,
+            NotAfterUtc = other.NotAfter.ToUniversalTime(),
         }), CancellationToken.None);
         await _server.Snapshot.ReloadAsync(CancellationToken.None);
         var port = _server.Port("imaps");
