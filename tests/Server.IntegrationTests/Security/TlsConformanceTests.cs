@@ -56,7 +56,8 @@ public sealed class TlsConformanceTests
             {
                 Assert.Contains(findings, f => f.Id == category && f.Finding.StartsWith("not offered", StringComparison.Ordinal));
             }
-            Assert.Contains(findings, f => f.Id == "FS" && f.Finding.Contains("offered", StringComparison.Ordinal));
+            Assert.Contains(findings, f => f.Id == "PFS" && f.Finding.StartsWith("offered", StringComparison.Ordinal));
+            Assert.Contains(findings, f => f.Id == "CRIME_TLS" && f.Finding.StartsWith("not vulnerable", StringComparison.Ordinal));
         }
 
         var code = await Cli.CliApp.RunAsync(["listener", "set", "pop3s", "--policy", "legacy", $"--MailHost:DataDir={dataDir}"], TextReader.Null, TextWriter.Null, TextWriter.Null);
