@@ -20,7 +20,12 @@ public static class ServerHost
     public static WebApplication Build(string[] args, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // Fixed, so the static web assets manifest (mailhost.staticwebassets.*.json) is found when hosted by tests too.
+            ApplicationName = typeof(ServerHost).Assembly.GetName().Name,
+        });
         var options = builder.Configuration.GetSection(MailHostOptions.Section).Get<MailHostOptions>() ?? new MailHostOptions();
         var dataDir = options.FullDataDir;
         Directory.CreateDirectory(dataDir);

@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Text;
 using System.IO.Pipelines;
+using System.Text;
 
 namespace MailHost.Server.Protocol;
 

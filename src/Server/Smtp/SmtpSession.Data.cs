@@ -63,9 +63,9 @@ internal sealed partial class SmtpSession
         await FinishMessageAsync(transaction, writer, cancellationToken);
     }
 
-    private async Task BdatAsync(string argument, CancellationToken cancellationToken)
+    private async Task BdatAsync(string argument, SmtpReply? refusal, CancellationToken cancellationToken)
     {
-        var transaction = _transaction!;
+        var transaction = _transaction;
         var parts = argument.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         // RFC 3030 §2: BDAT <chunk-size> [LAST]
         if (parts.Length is < 1 or > 2 || !long.TryParse(parts[0], System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out var size)
@@ -77,8 +77,11 @@ internal sealed partial class SmtpSession
             return;
         }
         var last = parts.Length == 2;
-        var refusal = transaction.Recipients.Count == 0 ? transaction.RcptAttempted ? SmtpReplies.NoValidRecipients : SmtpReplies.NeedRcpt : (SmtpReply?)null;
-        if (refusal is null && transaction.Chunks is null)
+        if (refusal is null && transaction!.Recipients.Count == 0)
+        {
+            refusal = transaction.RcptAttempted ? SmtpReplies.NoValidRecipients : SmtpReplies.NeedRcpt;
+        }
+        if (refusal is null && transaction!.Chunks is null)
         {
             transaction.Chunks = OpenWriter(transaction);
         }
@@ -96,7 +99,7 @@ internal sealed partial class SmtpSession
             {
                 foreach (var segment in take)
                 {
-                    await transaction.Chunks!.WriteAsync(segment, cancellationToken);
+                    await transaction!.Chunks!.WriteAsync(segment, cancellationToken);
                 }
             }
             remaining -= take.Length;
@@ -119,7 +122,7 @@ internal sealed partial class SmtpSession
             await FlushAsync(cancellationToken);
             return;
         }
-        await using var writer = transaction.Chunks!;
+        await using var writer = transaction!.Chunks!;
         await FinishMessageAsync(transaction, writer, cancellationToken);
     }
 

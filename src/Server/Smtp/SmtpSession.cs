@@ -168,6 +168,12 @@ internal sealed partial class SmtpSession
         var tlsGate = Listener.TlsMode == TlsMode.StartTlsRequired && !_connection.IsSecure;
         if (SmtpStateTable.Check(command.Verb, State, tlsGate) is { } refusal)
         {
+            if (command.Verb == "BDAT")
+            {
+                // The chunk follows the command whatever we answer: read it past so it is never taken for commands.
+                await BdatAsync(command.Argument, refusal, cancellationToken);
+                return;
+            }
             Reply(refusal);
             return;
         }
@@ -213,7 +219,7 @@ internal sealed partial class SmtpSession
                 await DataAsync(command.Argument, cancellationToken);
                 break;
             case "BDAT":
-                await BdatAsync(command.Argument, cancellationToken);
+                await BdatAsync(command.Argument, null, cancellationToken);
                 break;
         }
     }

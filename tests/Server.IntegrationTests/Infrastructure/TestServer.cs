@@ -29,30 +29,14 @@ public sealed class TestServer : IAsyncDisposable
     public SettingsService Settings => Services.GetRequiredService<SettingsService>();
     public SettingsSnapshotProvider Snapshot => Services.GetRequiredService<SettingsSnapshotProvider>();
     public string ConsoleUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-    public const string AdminPassword = "test-admin-password";
+    public const string AdminPassword = TestDataDir.AdminPassword;
 
     public int Port(string listener) => Ports[listener];
 
     /// <summary>Starts a server; <paramref name="seed"/> may change settings in the database before it starts.</summary>
     public static async Task<TestServer> StartAsync(Action<MailHostDbContext>? seed = null, params string[] extraArgs)
     {
-        var dataDir = Path.Combine(Path.GetTempPath(), "mailhost-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dataDir);
-        var options = new MailHostOptions { DataDir = dataDir, Hostname = "mx.test.local", AdminPassword = AdminPassword };
-        MailHostDatabase.Migrate(dataDir);
-        FirstRun.Seed(options, TextWriter.Null);
-        var ports = new Dictionary<string, int>();
-        await using (var db = new MailHostDbContext(MailHostDatabase.Options(dataDir)))
-        {
-            foreach (var l in db.Listeners)
-            {
-                l.Port = FreePorts.Next();
-                l.BindAddress = "127.0.0.1";
-                ports[l.Name] = l.Port;
-            }
-            seed?.Invoke(db);
-            await db.SaveChangesAsync();
-        }
+        var (dataDir, ports) = await TestDataDir.CreateAsync(seed);
         string[] args =
         [
             $"--MailHost:DataDir={dataDir}",
@@ -72,12 +56,6 @@ public sealed class TestServer : IAsyncDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await _app.StopAsync(cts.Token);
         await _app.DisposeAsync();
-        try
-        {
-            Directory.Delete(DataDir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        TestDataDir.Delete(DataDir);
     }
 }
