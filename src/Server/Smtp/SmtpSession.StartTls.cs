@@ -36,7 +36,7 @@ internal sealed partial class SmtpSession
         await _reader.CompleteAsync();
         await _connection.UpgradeToTlsAsync(cancellationToken);
         _reader = PipeReader.Create(_connection.Stream, new StreamPipeReaderOptions(leaveOpen: true));
-        _lines = new LineReader(_reader, MaxLineLength - 2);
+        _lines = new LineReader(_reader, MaxLineLength - 1);
         // RFC 3207 §4.2: discard all knowledge from before TLS; the client must EHLO again.
         _helo = null;
         _esmtp = false;

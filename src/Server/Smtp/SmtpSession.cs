@@ -41,7 +41,7 @@ internal sealed partial class SmtpSession
         _services = services;
         _idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _reader = PipeReader.Create(connection.Stream, new StreamPipeReaderOptions(leaveOpen: true));
-        _lines = new LineReader(_reader, MaxLineLength - 2);
+        _lines = new LineReader(_reader, MaxLineLength - 1);
     }
 
     private SmtpState State => _helo is null ? SmtpState.Connected : _transaction is null ? SmtpState.Ready : SmtpState.Transaction;

@@ -64,8 +64,9 @@ public sealed class SmtpProtocolTests(SmtpFixture fixture) : IClassFixture<SmtpF
     public async Task LongLine_Gets500_AndSessionContinues()
     {
         await using var client = await Server.ConnectSmtpAsync();
-        await client.ExpectAsync("NOOP " + new string('x', 995), "250");
-        await client.ExpectAsync("NOOP " + new string('x', 996), "500 5.5.2");
+        // RFC 5321 §4.5.3.1.6: 1000 octets including CRLF.
+        await client.ExpectAsync("NOOP " + new string('x', 993), "250");
+        await client.ExpectAsync("NOOP " + new string('x', 994), "500 5.5.2");
         await client.ExpectAsync("NOOP " + new string('x', 5000), "500 5.5.2");
         await client.ExpectAsync("NOOP", "250");
     }
