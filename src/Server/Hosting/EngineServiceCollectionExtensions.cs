@@ -1,3 +1,4 @@
+using MailHost.Server.Smtp;
 using MailHost.Server.Settings;
 using MailHost.Server.Tls;
 using MailHost.Shared.Data;
@@ -25,6 +26,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<Queue.MessageSpool>();
         services.AddSingleton<Logging.ActivityLog>();
         services.AddHostedService(sp => sp.GetRequiredService<Logging.ActivityLog>());
+        services.AddMailHostSmtp();
         services.AddSingleton<ListenerManager>();
         services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
         return services;

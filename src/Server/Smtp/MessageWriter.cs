@@ -1,0 +1,103 @@
+using System.Text;
+using MailHost.Server.Queue;
+
+namespace MailHost.Server.Smtp;
+
+/// <summary>
+/// Writes one incoming message into a temporary file in the queue folder: the Received header,
+/// then the body as it arrives. <see cref="CommitAsync"/> fsyncs and enqueues; only after it
+/// returns may the session say 250 (durable acceptance). Over the size limit it keeps reading but
+/// stops writing, so the client gets 552 at the end of the data and the session stays in step.
+/// </summary>
+internal sealed class MessageWriter : IAsyncDisposable
+{
+    private readonly MessageSpool _spool;
+    private readonly long _maxSize;
+    private readonly HeaderProbe _probe = new();
+    private string _path;
+    private FileStream _file;
+    private readonly long _headerBytes;
+    private bool _done;
+
+    public MessageWriter(MessageSpool spool, string id, string receivedHeader, long maxSize)
+    {
+        _spool = spool;
+        _maxSize = maxSize;
+        Id = id;
+        (_path, _file) = spool.CreateContentFile(id);
+        var header = Encoding.UTF8.GetBytes(receivedHeader);
+        _file.Write(header);
+        _headerBytes = header.Length;
+    }
+
+    public string Id { get; }
+
+    /// <summary>Message bytes received (without our Received header).</summary>
+    public long Size { get; private set; }
+    public bool TooBig { get; private set; }
+
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        Size += data.Length;
+        if (TooBig || Size > _maxSize)
+        {
+            TooBig = true;
+            return;
+        }
+        _probe.Append(data.Span);
+        await _file.WriteAsync(data, cancellationToken);
+    }
+
+    public string? MessageIdHeader => _probe.FindMessageId();
+
+    /// <summary>Adds a Message-ID after the Received header (authenticated submission only, RFC 6409 §8.3).</summary>
+    public async Task<string> AddMessageIdAsync(string hostname, CancellationToken cancellationToken)
+    {
+        var messageId = $"<{Id}@{hostname}>";
+        var (path, file) = _spool.CreateContentFile(Id + "-m");
+        await using (file)
+        {
+            _file.Position = 0;
+            var head = new byte[_headerBytes];
+            await _file.ReadExactlyAsync(head, cancellationToken);
+            await file.WriteAsync(head, cancellationToken);
+            await file.WriteAsync(Encoding.ASCII.GetBytes($"Message-ID: {messageId}\r\n"), cancellationToken);
+            await _file.CopyToAsync(file, cancellationToken);
+            await file.FlushAsync(cancellationToken);
+        }
+        await _file.DisposeAsync();
+        File.Delete(_path);
+        _path = path;
+        _file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 4096, FileOptions.Asynchronous);
+        _file.Seek(0, SeekOrigin.End);
+        return messageId;
+    }
+
+    /// <summary>Flushes to disk (fsync), closes and enqueues the message with its envelope.</summary>
+    public async Task CommitAsync(QueuedMessage envelope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        await _file.FlushAsync(cancellationToken);
+        // RFC 5321 §6.1: once 250 is sent the message must survive a crash.
+        _file.Flush(flushToDisk: true);
+        envelope.Size = _file.Length;
+        await _file.DisposeAsync();
+        await _spool.EnqueueAsync(envelope, _path, cancellationToken);
+        _done = true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _file.DisposeAsync();
+        if (!_done)
+        {
+            try
+            {
+                File.Delete(_path);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}

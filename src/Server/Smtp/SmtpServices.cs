@@ -1,0 +1,14 @@
+using MailHost.Server.Auth;
+using MailHost.Server.Logging;
+using MailHost.Server.Queue;
+
+namespace MailHost.Server.Smtp;
+
+/// <summary>The engine services a session uses, resolved once by the handler.</summary>
+internal sealed record SmtpServices(
+    MessageSpool Spool,
+    CredentialVerifier Verifier,
+    AuthThrottle Throttle,
+    ActivityLog Activity,
+    TimeProvider Time,
+    ILogger Logger);

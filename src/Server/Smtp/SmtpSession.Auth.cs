@@ -1,0 +1,125 @@
+using MailHost.Server.Auth;
+using MailHost.Server.Logging;
+using MailHost.Server.Protocol;
+
+namespace MailHost.Server.Smtp;
+
+/// <summary>AUTH (RFC 4954) with PLAIN and LOGIN, policy from the IP range and listener, failures throttled.</summary>
+internal sealed partial class SmtpSession
+{
+    private async Task AuthenticateAsync(string argument, CancellationToken cancellationToken)
+    {
+        if (_authUser is not null)
+        {
+            Reply(SmtpReplies.AlreadyAuthenticated);
+            return;
+        }
+        var policy = CurrentPolicy(_connection.CurrentSnapshot);
+        if (!policy.MayAuthenticate(_connection.IsSecure))
+        {
+            // RFC 4954 §6: 538 when only encryption is missing; otherwise AUTH simply is not offered here.
+            Reply(policy.AuthNeedsTls(_connection.IsSecure) ? SmtpReplies.AuthNeedsTls : SmtpReplies.AuthNotAvailable);
+            return;
+        }
+        var parts = argument.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length is < 1 or > 2)
+        {
+            Reply(SmtpReplies.SyntaxError);
+            return;
+        }
+        var mechanism = parts[0].ToUpperInvariant();
+        var initial = parts.Length == 2 ? parts[1] : null;
+        string user;
+        string password;
+        switch (mechanism)
+        {
+            case SaslPlain.Name:
+            {
+                // RFC 4954 §4: "=" is an empty initial response; without one we send an empty challenge.
+                var response = initial ?? await ChallengeAsync("", cancellationToken);
+                if (response is null)
+                {
+                    return;
+                }
+                if (!SaslPlain.TryDecode(response, out var authzid, out user, out password) || authzid.Length > 0 && !authzid.Equals(user, StringComparison.OrdinalIgnoreCase))
+                {
+                    Reply(SmtpReplies.AuthBadEncoding);
+                    return;
+                }
+                break;
+            }
+            case SaslLogin.Name:
+            {
+                var userResponse = initial ?? await ChallengeAsync(SaslLogin.UserPrompt, cancellationToken);
+                if (userResponse is null)
+                {
+                    return;
+                }
+                if (!SaslLogin.TryDecode(userResponse, out user))
+                {
+                    Reply(SmtpReplies.AuthBadEncoding);
+                    return;
+                }
+                var passwordResponse = await ChallengeAsync(SaslLogin.PasswordPrompt, cancellationToken);
+                if (passwordResponse is null)
+                {
+                    return;
+                }
+                if (!SaslLogin.TryDecode(passwordResponse, out password))
+                {
+                    Reply(SmtpReplies.AuthBadEncoding);
+                    return;
+                }
+                break;
+            }
+            default:
+                Reply(SmtpReplies.UnknownMechanism);
+                return;
+        }
+        _authMechanism = mechanism;
+        var result = await _services.Verifier.VerifyAsync(user, password, _connection.Listener.Protocol, cancellationToken);
+        var remote = _connection.RemoteAddress;
+        if (result.Succeeded)
+        {
+            _services.Throttle.RecordSuccess(remote);
+            _authUser = result.Account!.Address;
+            _authResult = "success";
+            Reply(SmtpReplies.AuthOk);
+            return;
+        }
+        _authResult = "failure";
+        AuthLog.LoginFailed(_services.Logger, ProtocolName, user, remote.ToString(), result.Failure.ToString());
+        var banned = await _services.Throttle.RecordFailureAsync(remote, ProtocolName, cancellationToken);
+        // One reply for every failure: it never tells whether the account exists (RFC 4954 §6, 535 5.7.8).
+        Reply(SmtpReplies.AuthFailed);
+        if (banned)
+        {
+            Reply(SmtpReplies.Banned);
+            _closing = true;
+        }
+    }
+
+    /// <summary>Sends a 334 challenge and reads the response line; null (with the reply already given) when cancelled or closed.</summary>
+    private async Task<string?> ChallengeAsync(string challenge, CancellationToken cancellationToken)
+    {
+        Reply(new SmtpReply(334, "", challenge));
+        await FlushAsync(cancellationToken);
+        var (status, line) = await ReadLineAsync();
+        switch (status)
+        {
+            case LineStatus.Closed:
+                _closing = true;
+                return null;
+            case LineStatus.TooLong:
+                Reply(SmtpReplies.AuthBadEncoding);
+                return null;
+        }
+        if (line == "*")
+        {
+            // RFC 4954 §4: the client cancels the exchange.
+            Reply(SmtpReplies.AuthCancelled);
+            return null;
+        }
+        return line;
+    }
+}
