@@ -167,14 +167,14 @@ internal sealed partial class ImapSession
         r.Space();
         var flags = r.FlagList();
         r.End();
-        var mode = action.TrimEnd(".SILENT".ToCharArray()) switch
+        var silent = action.EndsWith(".SILENT", StringComparison.Ordinal);
+        var mode = (silent ? action[..^".SILENT".Length] : action) switch
         {
             "FLAGS" => FlagMode.Replace,
             "+FLAGS" => FlagMode.Add,
             "-FLAGS" => FlagMode.Remove,
             _ => throw new ImapParseException("expected FLAGS, +FLAGS or -FLAGS"),
         };
-        var silent = action.EndsWith(".SILENT", StringComparison.Ordinal);
         if (Selected.ReadOnly)
         {
             _out.Line($"{tag} NO [READ-ONLY] Mailbox is read-only");
