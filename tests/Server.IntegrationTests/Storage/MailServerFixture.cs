@@ -36,7 +36,7 @@ public sealed class MailServerFixture : IAsyncLifetime
         await Server.Settings.UpdateAsync("test", "seed", (d, _) =>
         {
             d.Domains.Add(new Domain { Name = "example.com" });
-            foreach (var name in new[] { "alice", "bob", "carol", "dave", "erin", "frank" })
+            foreach (var name in new[] { "alice", "bob", "carol", "dave", "erin", "frank", "sync" })
             {
                 d.Accounts.Add(new Account { Address = $"{name}@example.com", PasswordHash = Hash.Value });
             }
