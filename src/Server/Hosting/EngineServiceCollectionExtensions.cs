@@ -27,6 +27,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<Logging.ActivityLog>();
         services.AddHostedService(sp => sp.GetRequiredService<Logging.ActivityLog>());
         services.AddMailHostSmtp();
+        Storage.StorageServiceCollectionExtensions.AddMailStore(services);
         services.AddSingleton<ListenerManager>();
         services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
         return services;

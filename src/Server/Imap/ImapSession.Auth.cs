@@ -1,0 +1,183 @@
+using System.IO.Pipelines;
+using MailHost.Server.Logging;
+using MailHost.Server.Protocol;
+
+namespace MailHost.Server.Imap;
+
+internal sealed partial class ImapSession
+{
+    private bool StartTlsAvailable => !_conn.IsSecure && _conn.Listener.TlsMode is TlsMode.StartTlsOptional or TlsMode.StartTlsRequired;
+
+    /// <summary>Login is refused now: before TLS where the range or listener wants TLS, or never permitted here.</summary>
+    private bool LoginDisabled
+    {
+        get
+        {
+            var policy = Policy;
+            return !policy.AuthPermitted || policy.AuthNeedsTls(_conn.IsSecure) || _conn.Listener.TlsMode == TlsMode.StartTlsRequired && !_conn.IsSecure;
+        }
+    }
+
+    private string Capabilities()
+    {
+        var caps = new List<string> { "IMAP4rev1", "IMAP4rev2" };
+        if (StartTlsAvailable)
+        {
+            caps.Add("STARTTLS");
+        }
+        if (_account is null)
+        {
+            // RFC 9051 §6.2.3: LOGINDISABLED and no AUTH= mechanisms while login is not allowed.
+            if (LoginDisabled)
+            {
+                caps.Add("LOGINDISABLED");
+            }
+            else
+            {
+                caps.Add("AUTH=PLAIN");
+            }
+            caps.Add("SASL-IR");
+        }
+        caps.AddRange(["LITERAL+", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN", "LIST-EXTENDED", "SPECIAL-USE", "ESEARCH", "ID"]);
+        return string.Join(' ', caps);
+    }
+
+    private Task CapabilityAsync(string tag, ImapReader r, CancellationToken ct)
+    {
+        r.End();
+        _out.Line($"* CAPABILITY {Capabilities()}");
+        _out.Line($"{tag} OK CAPABILITY completed");
+        return Task.CompletedTask;
+    }
+
+    private async Task StartTlsAsync(string tag, ImapReader r, CancellationToken ct)
+    {
+        r.End();
+        if (!StartTlsAvailable)
+        {
+            _out.Line($"{tag} BAD STARTTLS not available");
+            return;
+        }
+        // RFC 9051 §6.2.1 / CVE-2011-0411 class: anything pipelined after STARTTLS would be read as if sent over TLS.
+        if (_lines.HasBufferedData)
+        {
+            _errors++;
+            _out.Line($"{tag} BAD STARTTLS must be the last command sent before the TLS handshake");
+            return;
+        }
+        _out.Line($"{tag} OK Begin TLS negotiation now");
+        await FlushAsync(ct);
+        await _conn.UpgradeToTlsAsync(ct);
+        await _pipe.CompleteAsync();
+        _pipe = PipeReader.Create(_conn.Stream, new StreamPipeReaderOptions(leaveOpen: true));
+        _lines = new LineReader(_pipe, MaxLine);
+        _reader = NewCommandReader();
+        _log.TlsVersion = _conn.Tls?.VersionName ?? "";
+        _log.Cipher = _conn.Tls?.Cipher ?? "";
+        _log.Sni = _conn.Tls?.ServerName ?? "";
+    }
+
+    private async Task LoginAsync(string tag, ImapReader r, CancellationToken ct)
+    {
+        r.Space();
+        var user = r.AString();
+        r.Space();
+        var password = r.AString();
+        r.End();
+        if (LoginDisabled)
+        {
+            _out.Line($"{tag} NO [PRIVACYREQUIRED] LOGIN is disabled on this connection; use STARTTLS");
+            return;
+        }
+        await CompleteLoginAsync(tag, "LOGIN", user, password, ct);
+    }
+
+    private async Task AuthenticateAsync(string tag, ImapReader r, CancellationToken ct)
+    {
+        r.Space();
+        var mechanism = r.Atom().ToUpperInvariant();
+        string? initial = null;
+        if (r.TryChar(' '))
+        {
+            initial = r.Atom("=");
+        }
+        r.End();
+        if (mechanism != "PLAIN")
+        {
+            _out.Line($"{tag} NO Unsupported authentication mechanism");
+            return;
+        }
+        if (LoginDisabled)
+        {
+            _out.Line($"{tag} NO [PRIVACYREQUIRED] Authentication is disabled on this connection; use STARTTLS");
+            return;
+        }
+        if (initial is null)
+        {
+            await SendRawAsync("+ \r\n", ct);
+            var (status, line) = await _lines.ReadLineAsync(ct);
+            if (status != LineStatus.Line)
+            {
+                _logout = status == LineStatus.Closed;
+                _out.Line($"{tag} BAD Authentication exchange failed");
+                return;
+            }
+            initial = line;
+        }
+        if (initial == "*")
+        {
+            _out.Line($"{tag} BAD Authentication cancelled");
+            return;
+        }
+        // RFC 4959: "=" is an empty initial response.
+        if (!SaslPlainDecoder.TryDecode(initial == "=" ? "" : initial, out var user, out var password))
+        {
+            _out.Line($"{tag} BAD Malformed PLAIN response");
+            return;
+        }
+        await CompleteLoginAsync(tag, "PLAIN", user, password, ct);
+    }
+
+    private async Task CompleteLoginAsync(string tag, string mechanism, string user, string password, CancellationToken ct)
+    {
+        _log.AuthMechanism = mechanism;
+        _log.AuthUser = user;
+        var result = await _verifier.VerifyAsync(user, password, ListenerProtocol.Imap, ct);
+        if (!result.Succeeded)
+        {
+            _log.AuthResult = "failed";
+            AuthLog.LoginFailed(_logger, "IMAP", user, _conn.RemoteAddress.ToString(), result.Failure.ToString());
+            var banned = await _throttle.RecordFailureAsync(_conn.RemoteAddress, "IMAP", ct);
+            _out.Line($"{tag} NO [AUTHENTICATIONFAILED] Authentication failed");
+            if (banned)
+            {
+                _out.Line("* BYE Too many failed logins");
+                _logout = true;
+            }
+            return;
+        }
+        _throttle.RecordSuccess(_conn.RemoteAddress);
+        _account = result.Account;
+        _log.AuthResult = "ok";
+        ImapLog.LoggedIn(_logger, result.Account!.Address, _conn.RemoteAddress.ToString());
+        _out.Line($"{tag} OK [CAPABILITY {Capabilities()}] Logged in");
+    }
+
+    private Task EnableAsync(string tag, ImapReader r)
+    {
+        var enabled = new List<string>();
+        while (r.TryChar(' '))
+        {
+            var cap = r.Atom().ToUpperInvariant();
+            if (cap == "IMAP4REV2")
+            {
+                _rev2 = true;
+                enabled.Add("IMAP4rev2");
+            }
+        }
+        r.End();
+        _out.Line("* ENABLED" + string.Concat(enabled.Select(e => " " + e)));
+        _out.Line($"{tag} OK ENABLE completed");
+        return Task.CompletedTask;
+    }
+}

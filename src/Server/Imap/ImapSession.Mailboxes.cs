@@ -1,0 +1,401 @@
+using System.Text.RegularExpressions;
+using MailHost.Server.Protocol;
+using MailHost.Server.Storage;
+
+namespace MailHost.Server.Imap;
+
+internal sealed partial class ImapSession
+{
+    private string Account => _account!.Address;
+
+    private async Task SelectAsync(string tag, bool readOnly, ImapReader r, CancellationToken ct)
+    {
+        r.Space();
+        var name = r.AString();
+        if (r.TryChar(' '))
+        {
+            _ = r.Rest(); // select parameters (CONDSTORE, QRESYNC) are not supported: ignored
+        }
+        r.End();
+        // RFC 9051 §6.3.2: a failed SELECT still leaves the previous mailbox closed.
+        if (_selected is not null)
+        {
+            _selected.Dispose();
+            _selected = null;
+            if (_rev2)
+            {
+                _out.Line("* OK [CLOSED] Previous mailbox closed");
+            }
+        }
+        var box = await _store.GetMailboxAsync(Account, name, ct);
+        if (box is null)
+        {
+            _out.Line($"{tag} NO [NONEXISTENT] No such mailbox");
+            return;
+        }
+        var watch = _store.Events.Watch(box.Id);
+        var version = _store.Events.Version(box.Id);
+        var messages = await _store.ListMessagesAsync(box.Id, ct);
+        box = await _store.GetMailboxByIdAsync(box.Id, ct) ?? box;
+        _selected = new SelectedMailbox(box, readOnly, messages, watch, version);
+        var keywords = messages.SelectMany(m => m.Flags).Where(f => !f.StartsWith('\\')).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var flagList = string.Join(' ', Flags.System.Concat(keywords));
+        _out.Line($"* FLAGS ({flagList})");
+        _out.Line(readOnly ? "* OK [PERMANENTFLAGS ()] Read-only mailbox" : $"* OK [PERMANENTFLAGS ({flagList} \\*)] Flags permitted");
+        _out.Line($"* {messages.Count} EXISTS");
+        if (!_rev2)
+        {
+            _out.Line("* 0 RECENT");
+            var firstUnseen = messages.FindIndex(m => !m.Has(Flags.Seen));
+            if (firstUnseen >= 0)
+            {
+                _out.Line($"* OK [UNSEEN {firstUnseen + 1}] First unseen");
+            }
+        }
+        _out.Line($"* OK [UIDVALIDITY {box.UidValidity}] UIDs valid");
+        _out.Line($"* OK [UIDNEXT {box.UidNext}] Predicted next UID");
+        if (_rev2)
+        {
+            _out.Raw("* LIST () \"/\" ").AString(box.Name).Raw("\r\n");
+        }
+        _out.Line($"{tag} OK [{(readOnly ? "READ-ONLY" : "READ-WRITE")}] {(readOnly ? "EXAMINE" : "SELECT")} completed");
+    }
+
+    private async Task CreateAsync(string tag, ImapReader r, CancellationToken ct)
+    {
+        r.Space();
+        var name = r.AString();
+        string? use = null;
+        if (r.TryChar(' '))
+        {
+            // RFC 6154 §3: CREATE name (USE (\Sent)).
+            r.Expect('(');
+            if (r.Atom().Equals("USE", StringComparison.OrdinalIgnoreCase))
+            {
+                r.Space();
+                use = r.FlagList().FirstOrDefault();
+            }
+            r.Expect(')');
+        }
+        r.End();
+        if (MailStore.NormalizeName(name) == MailStore.Inbox)
+        {
+            _out.Line($"{tag} NO [ALREADYEXISTS] INBOX always exists");
+            return;
+        }
+        var error = await _store.CreateMailboxAsync(Account, name, use, ct);
+        _out.Line(error switch
+        {
+            StoreError.None => $"{tag} OK CREATE completed",
+            StoreError.AlreadyExists => $"{tag} NO [ALREADYEXISTS] Mailbox exists",
+            _ => $"{tag} NO [CANNOT] Invalid mailbox name",
+        });
+    }
+
+    private async Task DeleteAsync(string tag, ImapReader r, CancellationToken ct)
+    {
+        r.Space();
+        var name = r.AString();
+        r.End();
+        if (_selected is not null && _selected.Info.Name == MailStore.NormalizeName(name))
+        {
+            _selected.Dispose();
+            _selected = null;
+        }
+        var error = await _store.DeleteMailboxAsync(Account, name, ct);
+        _out.Line(error switch
+        {
+            StoreError.None => $"{tag} OK DELETE completed",
+            StoreError.NotFound => $"{tag} NO [NONEXISTENT] No such mailbox",
+            _ => $"{tag} NO [CANNOT] Cannot delete this mailbox",
+        });
+    }
+
+    private async Task RenameAsync(string tag, ImapReader r, CancellationToken ct)
+    {
+        r.Space();
+        var from = r.AString();
+        r.Space();
+        var to = r.AString();
+        r.End();
+        var error = await _store.RenameMailboxAsync(Account, from, to, ct);
+        if (error == StoreError.None && _selected is not null && await _store.GetMailboxByIdAsync(_selected.Info.Id, ct) is { } renamed)
+        {
+            _selected.Info = renamed;
+        }
+        _out.Line(error switch
+        {
+            StoreError.None => $"{tag} OK RENAME completed",
+            StoreError.NotFound => $"{tag} NO [NONEXISTENT] No such mailbox",
+            StoreError.AlreadyExists => $"{tag} NO [ALREADYEXISTS] Target mailbox exists",
+            _ => $"{tag} NO [CANNOT] Invalid mailbox name",
+        });
+    }
+
+    private async Task SubscribeAsync(string tag, bool subscribe, ImapReader r, CancellationToken ct)
+    {
+        r.Space();
+        var name = r.AString();
+        r.End();
+        var error = await _store.SetSubscribedAsync(Account, name, subscribe, ct);
+        // Unsubscribing a name that does not exist is harmless; subscribing one is refused.
+        _out.Line(error == StoreError.None || !subscribe ? $"{tag} OK {(subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE")} completed" : $"{tag} NO [NONEXISTENT] No such mailbox");
+    }
+
+    private async Task ListAsync(string tag, ImapReader r, bool lsub, CancellationToken ct)
+    {
+        r.Space();
+        var selection = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (!lsub && r.Peek() == '(')
+        {
+            selection = ReadOptionList(r);
+            r.Space();
+        }
+        var reference = r.ListMailbox();
+        r.Space();
+        var patterns = new List<string>();
+        if (!lsub && r.Peek() == '(' )
+        {
+            r.Expect('(');
+            do
+            {
+                patterns.Add(r.ListMailbox());
+            }
+            while (r.TryChar(' '));
+            r.Expect(')');
+        }
+        else
+        {
+            patterns.Add(r.ListMailbox());
+        }
+        var returns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        List<string>? statusItems = null;
+        if (r.TryChar(' '))
+        {
+            if (!r.Atom().Equals("RETURN", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ImapParseException("expected RETURN");
+            }
+            r.Space();
+            r.Expect('(');
+            while (!r.TryChar(')'))
+            {
+                r.TryChar(' ');
+                var option = r.Atom().ToUpperInvariant();
+                returns.Add(option);
+                if (option == "STATUS")
+                {
+                    r.Space();
+                    statusItems = ReadOptionList(r).Select(s => s.ToUpperInvariant()).ToList();
+                }
+            }
+        }
+        r.End();
+        var word = lsub ? "LSUB" : "LIST";
+        if (patterns.Count == 1 && patterns[0].Length == 0)
+        {
+            // RFC 9051 §6.3.9: an empty pattern asks for the hierarchy delimiter.
+            _out.Line($"* {word} (\\Noselect) \"/\" \"\"");
+            _out.Line($"{tag} OK {word} completed");
+            return;
+        }
+        var subscribedOnly = lsub || selection.Contains("SUBSCRIBED");
+        var specialOnly = selection.Contains("SPECIAL-USE");
+        var showSubscribed = !lsub && (selection.Contains("SUBSCRIBED") || returns.Contains("SUBSCRIBED"));
+        var boxes = await _store.ListMailboxesAsync(Account, ct);
+        var regexes = patterns.Select(p => PatternRegex(reference, p)).ToList();
+        foreach (var box in boxes)
+        {
+            if (!regexes.Any(x => x.IsMatch(box.Name)) || subscribedOnly && !box.Subscribed || specialOnly && box.SpecialUse is null)
+            {
+                continue;
+            }
+            var attributes = new List<string>();
+            attributes.Add(boxes.Any(b => b.Name.StartsWith(box.Name + MailStore.Separator, StringComparison.Ordinal)) ? "\\HasChildren" : "\\HasNoChildren");
+            if (showSubscribed && box.Subscribed)
+            {
+                attributes.Add("\\Subscribed");
+            }
+            if (box.SpecialUse is not null && !lsub)
+            {
+                attributes.Add(box.SpecialUse);
+            }
+            _out.Raw($"* {word} ({string.Join(' ', attributes)}) \"/\" ").AString(box.Name).Raw("\r\n");
+            if (statusItems is not null)
+            {
+                await WriteStatusAsync(box, statusItems, ct);
+            }
+        }
+        _out.Line($"{tag} OK {word} completed");
+    }
+
+    private static HashSet<string> ReadOptionList(ImapReader r)
+    {
+        var set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        r.Expect('(');
+        while (!r.TryChar(')'))
+        {
+            r.TryChar(' ');
+            set.Add(r.Atom());
+        }
+        return set;
+    }
+
+    /// <summary>RFC 9051 §6.3.9: "*" matches anything, "%" anything but the hierarchy delimiter; INBOX is case-insensitive.</summary>
+    private static Regex PatternRegex(string reference, string pattern)
+    {
+        var full = reference + pattern;
+        if (full.StartsWith("INBOX", StringComparison.OrdinalIgnoreCase))
+        {
+            full = "INBOX" + full[5..];
+        }
+        var regex = "^" + Regex.Escape(full).Replace(@"\*", ".*", StringComparison.Ordinal).Replace("%", "[^/]*", StringComparison.Ordinal) + "$";
+        return new Regex(regex, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    }
+
+    private Task NamespaceAsync(string tag, ImapReader r)
+    {
+        r.End();
+        _out.Line("* NAMESPACE ((\"\" \"/\")) NIL NIL");
+        _out.Line($"{tag} OK NAMESPACE completed");
+        return Task.CompletedTask;
+    }
+
+    private async Task StatusAsync(string tag, ImapReader r, CancellationToken ct)
+    {
+        r.Space();
+        var name = r.AString();
+        r.Space();
+        var items = ReadOptionList(r).Select(s => s.ToUpperInvariant()).ToList();
+        r.End();
+        var box = await _store.GetMailboxAsync(Account, name, ct);
+        if (box is null)
+        {
+            _out.Line($"{tag} NO [NONEXISTENT] No such mailbox");
+            return;
+        }
+        await WriteStatusAsync(box, items, ct);
+        _out.Line($"{tag} OK STATUS completed");
+    }
+
+    private async Task WriteStatusAsync(MailboxInfo box, List<string> items, CancellationToken ct)
+    {
+        var counts = await _store.CountAsync(box.Id, ct);
+        var values = new List<string>();
+        foreach (var item in items)
+        {
+            values.Add(item switch
+            {
+                "MESSAGES" => $"MESSAGES {counts.Messages}",
+                "UIDNEXT" => $"UIDNEXT {box.UidNext}",
+                "UIDVALIDITY" => $"UIDVALIDITY {box.UidValidity}",
+                "UNSEEN" => $"UNSEEN {counts.Unseen}",
+                "RECENT" => "RECENT 0",
+                "SIZE" => $"SIZE {counts.Size}",
+                "DELETED" => $"DELETED {counts.Deleted}",
+                "HIGHESTMODSEQ" => $"HIGHESTMODSEQ {box.HighestModSeq}",
+                _ => throw new ImapParseException($"unknown status item {item}"),
+            });
+        }
+        _out.Raw("* STATUS ").AString(box.Name).Raw($" ({string.Join(' ', values)})\r\n");
+    }
+
+    private async Task AppendAsync(string tag, ImapReader r, CancellationToken ct)
+    {
+        r.Space();
+        var name = r.AString();
+        r.Space();
+        IReadOnlyList<string> flags = [];
+        if (r.Peek() == '(')
+        {
+            flags = r.FlagList();
+            r.Space();
+        }
+        var date = DateTimeOffset.UtcNow;
+        if (r.Peek() == '"')
+        {
+            date = r.DateTime();
+            r.Space();
+        }
+        var content = r.StringBytes();
+        r.End();
+        var normalized = flags.Select(Flags.Normalize).OfType<string>().ToList();
+        var box = await _store.GetMailboxAsync(Account, name, ct);
+        if (box is null)
+        {
+            _out.Line($"{tag} NO [TRYCREATE] No such mailbox");
+            return;
+        }
+        using var stream = new MemoryStream(content, writable: false);
+        var result = await _store.AppendAsync(box.Id, stream, normalized, date, null, ct);
+        if (result.Error == StoreError.OverQuota)
+        {
+            _out.Line($"{tag} NO [OVERQUOTA] Quota exceeded");
+            return;
+        }
+        await SyncAsync(allowExpunge: true, ct);
+        _out.Line($"{tag} OK [APPENDUID {result.UidValidity} {result.Uid}] APPEND completed");
+    }
+
+    /// <summary>RFC 2177 IDLE: pushes the selected mailbox's changes as they happen until the client sends DONE.</summary>
+    private async Task IdleAsync(string tag, ImapReader r, CancellationToken ct)
+    {
+        r.End();
+        await SyncAsync(allowExpunge: true, ct);
+        _out.Line("+ idling");
+        await FlushAsync(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(IdleTimeout);
+        var readLine = _lines.ReadLineAsync(timeout.Token).AsTask();
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+        var selected = _selected;
+        try
+        {
+            while (true)
+            {
+                var change = selected is null ? Task.Delay(Timeout.Infinite, stopWaiting.Token) : selected.Watch.WaitAsync(stopWaiting.Token);
+                var done = await Task.WhenAny(readLine, change);
+                if (done == readLine)
+                {
+                    break;
+                }
+                await change;
+                await SyncAsync(allowExpunge: true, ct);
+                await FlushAsync(ct);
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            _out.Line("* BYE Idle timeout");
+            _logout = true;
+            return;
+        }
+        finally
+        {
+            await stopWaiting.CancelAsync();
+        }
+        LineStatus status;
+        string line;
+        try
+        {
+            (status, line) = await readLine;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            _out.Line("* BYE Idle timeout");
+            _logout = true;
+            return;
+        }
+        if (status == LineStatus.Closed)
+        {
+            _logout = true;
+            return;
+        }
+        if (!line.Trim().Equals("DONE", StringComparison.OrdinalIgnoreCase))
+        {
+            _out.Line($"{tag} BAD Expected DONE");
+            return;
+        }
+        _out.Line($"{tag} OK IDLE terminated");
+    }
+}

@@ -1,0 +1,358 @@
+using System.Text;
+using MailHost.Server.Mime;
+using MailHost.Server.Storage;
+
+namespace MailHost.Server.Imap;
+
+internal sealed partial class ImapSession
+{
+    private SelectedMailbox Selected => _selected!;
+
+    private async Task FetchAsync(string tag, bool uid, ImapReader r, CancellationToken ct)
+    {
+        r.Space();
+        var set = r.SequenceSet();
+        r.Space();
+        var items = FetchItem.ParseList(r);
+        if (r.TryChar(' '))
+        {
+            _ = r.Rest(); // fetch modifiers (CHANGEDSINCE) are not supported: ignored
+        }
+        r.End();
+        if (uid && !items.Any(i => i.Kind == FetchKind.Uid))
+        {
+            items.Insert(0, new FetchItem(FetchKind.Uid));
+        }
+        await SyncAsync(allowExpunge: uid, ct);
+        var targets = Selected.Resolve(set, uid);
+        var needsContent = items.Any(i => i.NeedsContent);
+        var setsSeen = !Selected.ReadOnly && items.Any(i => i.SetsSeen);
+        foreach (var (seq, message) in targets)
+        {
+            var entry = message;
+            if (setsSeen && !entry.Has(Flags.Seen))
+            {
+                var changes = await _store.StoreFlagsAsync(Selected.Info.Id, [entry.Uid], FlagMode.Add, [Flags.Seen], ct);
+                if (changes.Count == 1)
+                {
+                    entry = entry with { Flags = changes[0].Flags };
+                    Selected.Messages[seq - 1] = entry;
+                    if (!items.Any(i => i.Kind == FetchKind.Flags))
+                    {
+                        items.Add(new FetchItem(FetchKind.Flags));
+                    }
+                }
+            }
+            byte[] content = needsContent ? await _store.Files.ReadAsync(entry.File, ct) : [];
+            var parsed = needsContent ? MimeParser.Parse(content) : null;
+            _out.Raw($"* {seq} FETCH (");
+            var first = true;
+            foreach (var item in items)
+            {
+                if (!first)
+                {
+                    _out.Raw(" ");
+                }
+                first = false;
+                WriteFetchItem(item, entry, content, parsed);
+            }
+            _out.Raw(")\r\n");
+            if (_out.Length > 256 * 1024)
+            {
+                await FlushAsync(ct);
+            }
+        }
+        _out.Line($"{tag} OK {(uid ? "UID " : "")}FETCH completed");
+    }
+
+    private void WriteFetchItem(FetchItem item, MessageEntry entry, byte[] content, MimeEntity? parsed)
+    {
+        switch (item.Kind)
+        {
+            case FetchKind.Uid:
+                _out.Raw($"UID {entry.Uid}");
+                break;
+            case FetchKind.Flags:
+                _out.Raw($"FLAGS ({string.Join(' ', entry.Flags)})");
+                break;
+            case FetchKind.ModSeq:
+                _out.Raw($"MODSEQ ({entry.ModSeq})");
+                break;
+            case FetchKind.InternalDate:
+                _out.Raw("INTERNALDATE ").String(FormatInternalDate(entry.InternalDate));
+                break;
+            case FetchKind.Rfc822Size:
+                _out.Raw($"RFC822.SIZE {entry.Size}");
+                break;
+            case FetchKind.Envelope:
+                _out.Raw("ENVELOPE ");
+                EnvelopeFormatter.Write(_out, parsed!);
+                break;
+            case FetchKind.Body or FetchKind.BodyStructure:
+                _out.Raw(item.Kind == FetchKind.Body ? "BODY " : "BODYSTRUCTURE ");
+                BodyStructureFormatter.Write(_out, parsed!, content, item.Kind == FetchKind.BodyStructure);
+                break;
+            case FetchKind.Rfc822:
+                _out.Raw("RFC822 ").Literal(content);
+                break;
+            case FetchKind.Rfc822Header:
+                _out.Raw("RFC822.HEADER ").Literal(SectionExtractor.Extract(content, parsed!, "HEADER"));
+                break;
+            case FetchKind.Rfc822Text:
+                _out.Raw("RFC822.TEXT ").Literal(SectionExtractor.Extract(content, parsed!, "TEXT"));
+                break;
+            case FetchKind.Section:
+                WritePartial("BODY", item, SectionExtractor.Extract(content, parsed!, item.Section));
+                break;
+            case FetchKind.Binary or FetchKind.BinarySize:
+                var data = Binary(content, parsed!, item.Section);
+                if (item.Kind == FetchKind.BinarySize)
+                {
+                    _out.Raw($"BINARY.SIZE[{item.Section}] {data.Length}");
+                }
+                else
+                {
+                    WritePartial("BINARY", item, data);
+                }
+                break;
+        }
+    }
+
+    private void WritePartial(string name, FetchItem item, byte[] data)
+    {
+        _out.Raw($"{name}[{item.Section}]");
+        if (item.PartialStart is { } start)
+        {
+            _out.Raw($"<{start}>");
+            var from = (int)Math.Min(start, data.Length);
+            var length = (int)Math.Min(item.PartialLength ?? long.MaxValue, data.Length - from);
+            _out.Raw(" ").Literal(data.AsSpan(from, length));
+            return;
+        }
+        _out.Raw(" ").Literal(data);
+    }
+
+    /// <summary>BINARY[part] (RFC 3516): the part's body with its transfer encoding removed.</summary>
+    private static byte[] Binary(byte[] content, MimeEntity root, string section)
+    {
+        if (section.Length == 0)
+        {
+            return content;
+        }
+        var path = section.Split('.').Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ImapParseException("bad BINARY section")).ToList();
+        var entity = SectionExtractor.Resolve(root, path);
+        return entity is null ? [] : TransferEncoding.Decode(content.AsSpan(entity.BodyOffset, entity.BodyLength), entity.TransferEncoding);
+    }
+
+    public static string FormatInternalDate(DateTimeOffset date)
+    {
+        var offset = date.Offset;
+        var sign = offset < TimeSpan.Zero ? '-' : '+';
+        offset = offset.Duration();
+        return date.ToString("dd-MMM-yyyy HH:mm:ss ", CultureInfo.InvariantCulture) + $"{sign}{offset.Hours:00}{offset.Minutes:00}";
+    }
+
+    private async Task StoreAsync(string tag, bool uid, ImapReader r, CancellationToken ct)
+    {
+        r.Space();
+        var set = r.SequenceSet();
+        r.Space();
+        if (r.Peek() == '(')
+        {
+            _ = r.Rest();
+            _out.Line($"{tag} BAD STORE modifiers are not supported");
+            return;
+        }
+        var action = r.Atom().ToUpperInvariant();
+        r.Space();
+        var flags = r.FlagList();
+        r.End();
+        var silent = action.EndsWith(".SILENT", StringComparison.Ordinal);
+        var mode = (silent ? action[..^".SILENT".Length] : action) switch
+        {
+            "FLAGS" => FlagMode.Replace,
+            "+FLAGS" => FlagMode.Add,
+            "-FLAGS" => FlagMode.Remove,
+            _ => throw new ImapParseException("expected FLAGS, +FLAGS or -FLAGS"),
+        };
+        if (Selected.ReadOnly)
+        {
+            _out.Line($"{tag} NO [READ-ONLY] Mailbox is read-only");
+            return;
+        }
+        var normalized = flags.Select(Flags.Normalize).OfType<string>().ToList();
+        await SyncAsync(allowExpunge: uid, ct);
+        var targets = Selected.Resolve(set, uid);
+        var changes = await _store.StoreFlagsAsync(Selected.Info.Id, [.. targets.Select(t => t.Message.Uid)], mode, normalized, ct);
+        var byUid = changes.ToDictionary(c => c.Uid);
+        foreach (var (seq, message) in targets)
+        {
+            if (!byUid.TryGetValue(message.Uid, out var change))
+            {
+                continue;
+            }
+            Selected.Messages[seq - 1] = message with { Flags = change.Flags, ModSeq = change.ModSeq };
+            if (!silent)
+            {
+                _out.Line(uid
+                    ? $"* {seq} FETCH (UID {message.Uid} FLAGS ({string.Join(' ', change.Flags)}))"
+                    : $"* {seq} FETCH (FLAGS ({string.Join(' ', change.Flags)}))");
+            }
+        }
+        _out.Line($"{tag} OK {(uid ? "UID " : "")}STORE completed");
+    }
+
+    private async Task CopyAsync(string tag, bool uid, bool move, ImapReader r, CancellationToken ct)
+    {
+        r.Space();
+        var set = r.SequenceSet();
+        r.Space();
+        var name = r.AString();
+        r.End();
+        var word = (uid ? "UID " : "") + (move ? "MOVE" : "COPY");
+        if (move && Selected.ReadOnly)
+        {
+            _out.Line($"{tag} NO [READ-ONLY] Mailbox is read-only");
+            return;
+        }
+        var dest = await _store.GetMailboxAsync(Account, name, ct);
+        if (dest is null)
+        {
+            _out.Line($"{tag} NO [TRYCREATE] No such mailbox");
+            return;
+        }
+        await SyncAsync(allowExpunge: uid, ct);
+        var targets = Selected.Resolve(set, uid);
+        if (targets.Count == 0)
+        {
+            _out.Line($"{tag} OK {word} completed (nothing to do)");
+            return;
+        }
+        var result = await _store.CopyAsync(Selected.Info.Id, [.. targets.Select(t => t.Message.Uid)], dest.Id, move && dest.Id != Selected.Info.Id, ct);
+        if (result.Error == StoreError.OverQuota)
+        {
+            _out.Line($"{tag} NO [OVERQUOTA] Quota exceeded");
+            return;
+        }
+        var copyUid = $"COPYUID {result.UidValidity} {SequenceSet.Format(result.SourceUids)} {SequenceSet.Format(result.DestinationUids)}";
+        if (move)
+        {
+            // RFC 6851 §4.3: COPYUID comes untagged before the EXPUNGE responses.
+            _out.Line($"* OK [{copyUid}] Moved");
+            await SyncAsync(allowExpunge: true, ct);
+            _out.Line($"{tag} OK {word} completed");
+            return;
+        }
+        await SyncAsync(allowExpunge: uid, ct);
+        _out.Line($"{tag} OK [{copyUid}] {word} completed");
+    }
+
+    private async Task ExpungeAsync(string tag, bool uid, ImapReader r, CancellationToken ct)
+    {
+        IReadOnlyCollection<long>? only = null;
+        if (uid)
+        {
+            r.Space();
+            var set = r.SequenceSet();
+            only = [.. Selected.Resolve(set, byUid: true).Select(t => t.Message.Uid)];
+        }
+        r.End();
+        if (Selected.ReadOnly)
+        {
+            _out.Line($"{tag} NO [READ-ONLY] Mailbox is read-only");
+            return;
+        }
+        await _store.ExpungeAsync(Selected.Info.Id, only, ct);
+        await SyncAsync(allowExpunge: true, ct);
+        _out.Line($"{tag} OK {(uid ? "UID " : "")}EXPUNGE completed");
+    }
+
+    private async Task CloseAsync(string tag, bool expunge, ImapReader r, CancellationToken ct)
+    {
+        r.End();
+        if (expunge && !Selected.ReadOnly)
+        {
+            // RFC 9051 §6.4.1: CLOSE expunges silently.
+            await _store.ExpungeAsync(Selected.Info.Id, null, ct);
+        }
+        Selected.Dispose();
+        _selected = null;
+        _out.Line($"{tag} OK {(expunge ? "CLOSE" : "UNSELECT")} completed");
+    }
+
+    private async Task SearchAsync(string tag, bool uid, ImapReader r, CancellationToken ct)
+    {
+        r.Space();
+        var query = ParseSearchPrefix(r, out var returns);
+        r.End();
+        await SyncAsync(allowExpunge: uid, ct);
+        var messages = Selected.Messages;
+        var matches = new List<(int Seq, MessageEntry Message)>();
+        var maxUid = Selected.MaxUid;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var candidate = new SearchCandidate(messages[i], i + 1, messages.Count, maxUid);
+            if (query.NeedsContent)
+            {
+                candidate.Content = await _store.Files.ReadAsync(messages[i].File, ct);
+            }
+            if (query.Match(candidate))
+            {
+                matches.Add((i + 1, messages[i]));
+            }
+        }
+        var numbers = matches.Select(m => uid ? m.Message.Uid : m.Seq).ToList();
+        if (returns is null && !_rev2)
+        {
+            _out.Line("* SEARCH" + string.Concat(numbers.Select(n => " " + n.ToString(CultureInfo.InvariantCulture))));
+        }
+        else
+        {
+            // RFC 4731 / RFC 9051 §7.3.4: ESEARCH; RETURN () means ALL.
+            returns ??= [];
+            if (returns.Count == 0)
+            {
+                returns.Add("ALL");
+            }
+            var sb = new StringBuilder($"* ESEARCH (TAG \"{tag}\")");
+            if (uid)
+            {
+                sb.Append(" UID");
+            }
+            if (returns.Contains("MIN") && numbers.Count > 0)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" MIN {numbers.Min()}");
+            }
+            if (returns.Contains("MAX") && numbers.Count > 0)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" MAX {numbers.Max()}");
+            }
+            if (returns.Contains("ALL") && numbers.Count > 0)
+            {
+                sb.Append(" ALL ").Append(SequenceSet.Format(numbers));
+            }
+            if (returns.Contains("COUNT"))
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" COUNT {numbers.Count}");
+            }
+            _out.Line(sb.ToString());
+        }
+        _out.Line($"{tag} OK {(uid ? "UID " : "")}SEARCH completed");
+    }
+
+    /// <summary>[RETURN (options)] [CHARSET name] keys.</summary>
+    private static SearchQuery ParseSearchPrefix(ImapReader r, out HashSet<string>? returns)
+    {
+        returns = null;
+        var query = SearchQuery.ParseWithPrefix(r, out var returnOptions, out var charset);
+        if (returnOptions is not null)
+        {
+            returns = [.. returnOptions.Select(o => o.ToUpperInvariant())];
+        }
+        if (charset is not null && !charset.Equals("UTF-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("US-ASCII", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ImapParseException("[BADCHARSET (UTF-8 US-ASCII)] unsupported charset");
+        }
+        return query;
+    }
+}

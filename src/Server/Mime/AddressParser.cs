@@ -1,0 +1,156 @@
+using System.Text;
+
+namespace MailHost.Server.Mime;
+
+/// <summary>One mailbox of an address list, or a group start (Mailbox null, Name = group) / end (all null).</summary>
+public sealed record MailAddress(string? Name, string? Mailbox, string? Host, bool GroupStart = false, bool GroupEnd = false)
+{
+    public string Address => Host is null ? Mailbox ?? "" : $"{Mailbox}@{Host}";
+}
+
+/// <summary>RFC 5322 §3.4 address lists, lenient: comments dropped, obsolete routes ignored, junk tolerated.</summary>
+public static class AddressParser
+{
+    public static List<MailAddress> Parse(string? value)
+    {
+        var result = new List<MailAddress>();
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return result;
+        }
+        var tokens = Tokenize(value);
+        var i = 0;
+        while (i < tokens.Count)
+        {
+            // Collect one element up to ',' or ';' at depth 0, watching for group ':'.
+            var phrase = new StringBuilder();
+            string? angle = null;
+            var bare = new StringBuilder();
+            var groupStarted = false;
+            while (i < tokens.Count && tokens[i] is not "," and not ";")
+            {
+                var t = tokens[i];
+                if (t == ":" && angle is null && !groupStarted)
+                {
+                    result.Add(new MailAddress(phrase.ToString().Trim(), null, null, GroupStart: true));
+                    phrase.Clear();
+                    bare.Clear();
+                    groupStarted = true;
+                    i++;
+                    continue;
+                }
+                if (t.StartsWith('<'))
+                {
+                    angle = t[1..^1];
+                }
+                else
+                {
+                    if (phrase.Length > 0 && t is not "." and not "@" && !phrase.ToString().EndsWith('.') && !phrase.ToString().EndsWith('@'))
+                    {
+                        phrase.Append(' ');
+                    }
+                    phrase.Append(t.StartsWith('"') ? HeaderParameters.Unquote(t) : t);
+                    bare.Append(t.StartsWith('"') ? t : t);
+                }
+                i++;
+            }
+            if (angle is not null)
+            {
+                var name = phrase.ToString().Trim();
+                result.Add(Split(angle, name.Length == 0 ? null : name));
+            }
+            else if (bare.Length > 0)
+            {
+                result.Add(Split(bare.ToString(), null));
+            }
+            if (i < tokens.Count && tokens[i] == ";")
+            {
+                result.Add(new MailAddress(null, null, null, GroupEnd: true));
+            }
+            i++;
+        }
+        return result;
+    }
+
+    private static MailAddress Split(string addr, string? name)
+    {
+        // Drop an obsolete source route "@a,@b:" (RFC 5322 §4.4).
+        var colon = addr.LastIndexOf(':');
+        if (colon >= 0 && addr.StartsWith('@'))
+        {
+            addr = addr[(colon + 1)..];
+        }
+        var at = addr.LastIndexOf('@');
+        return at < 0 ? new MailAddress(name, addr, null) : new MailAddress(name, addr[..at], addr[(at + 1)..]);
+    }
+
+    private static List<string> Tokenize(string s)
+    {
+        var tokens = new List<string>();
+        var i = 0;
+        while (i < s.Length)
+        {
+            var c = s[i];
+            if (char.IsWhiteSpace(c))
+            {
+                i++;
+            }
+            else if (c == '(')
+            {
+                var depth = 0;
+                while (i < s.Length)
+                {
+                    if (s[i] == '\\')
+                    {
+                        i++;
+                    }
+                    else if (s[i] == '(')
+                    {
+                        depth++;
+                    }
+                    else if (s[i] == ')' && --depth == 0)
+                    {
+                        i++;
+                        break;
+                    }
+                    i++;
+                }
+            }
+            else if (c == '"')
+            {
+                var j = i + 1;
+                while (j < s.Length && s[j] != '"')
+                {
+                    j += s[j] == '\\' ? 2 : 1;
+                }
+                j = Math.Min(j + 1, s.Length);
+                tokens.Add(s[i..j]);
+                i = j;
+            }
+            else if (c == '<')
+            {
+                var j = s.IndexOf('>', i);
+                j = j < 0 ? s.Length : j + 1;
+                var inner = s[i..j];
+                tokens.Add(inner.EndsWith('>') ? inner.Replace(" ", "", StringComparison.Ordinal) : inner + ">");
+                i = j;
+            }
+            else if (c is ',' or ';' or ':')
+            {
+                tokens.Add(c.ToString());
+                i++;
+            }
+            else
+            {
+                var j = i;
+                while (j < s.Length && !char.IsWhiteSpace(s[j]) && s[j] is not ',' and not ';' and not ':' and not '<' and not '"' and not '(')
+                {
+                    j++;
+                }
+                tokens.Add(s[i..j]);
+                i = j;
+            }
+        }
+        return tokens;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace MailHost.Server.Mime;
+
+/// <summary>RFC 2047 encoded words (=?charset?B|Q?text?=) decoded to text; undecodable words are left as they are.</summary>
+public static partial class EncodedWords
+{
+    [GeneratedRegex(@"=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=")]
+    private static partial Regex Word();
+
+    [GeneratedRegex(@"(=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=)\s+(?==\?[^?\s]+\?[BbQq]\?[^?\s]*\?=)")]
+    private static partial Regex SpaceBetweenWords();
+
+    public static string Decode(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (!value.Contains("=?", StringComparison.Ordinal))
+        {
+            return value;
+        }
+        // RFC 2047 §6.2: white space between adjacent encoded words is not displayed.
+        var joined = SpaceBetweenWords().Replace(value, "$1");
+        return Word().Replace(joined, m => DecodeWord(m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value) ?? m.Value);
+    }
+
+    private static string? DecodeWord(string charset, string encoding, string text)
+    {
+        var star = charset.IndexOf('*', StringComparison.Ordinal);
+        if (star >= 0)
+        {
+            charset = charset[..star]; // RFC 2231 §5 language suffix
+        }
+        var enc = Charsets.Find(charset);
+        if (enc is null)
+        {
+            return null;
+        }
+        byte[] bytes;
+        if (encoding is "B" or "b")
+        {
+            bytes = TransferEncoding.DecodeBase64(Encoding.ASCII.GetBytes(text));
+        }
+        else
+        {
+            bytes = TransferEncoding.DecodeQuotedPrintable(Encoding.ASCII.GetBytes(text.Replace('_', ' ')));
+        }
+        return enc.GetString(bytes);
+    }
+}
+
+/// <summary>The charsets we can decode without the code-pages provider.</summary>
+public static class Charsets
+{
+    public static Encoding? Find(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        switch (name.Trim().Trim('"').ToLowerInvariant())
+        {
+            case "utf-8" or "utf8":
+                return Encoding.UTF8;
+            case "us-ascii" or "ascii":
+                return Encoding.ASCII;
+            case "iso-8859-1" or "latin1" or "iso8859-1" or "windows-1252" or "cp1252":
+                return Encoding.Latin1;
+            case "utf-16":
+                return Encoding.Unicode;
+            default:
+                try
+                {
+                    return Encoding.GetEncoding(name);
+                }
+                catch (ArgumentException)
+                {
+                    return null;
+                }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using MailHost.Server.Logging;
+using MailHost.Server.Storage;
+
+namespace MailHost.Server.Queue;
+
+/// <summary>
+/// Delivers the local recipients of spooled messages into their INBOX. Takes ids from the spool's
+/// arrivals channel and from a scan of the spool at start-up and every few seconds (messages left
+/// by a crash, or recipients a failed attempt left pending). Non-local recipients are left for the
+/// outbound delivery worker; the message leaves the spool once every recipient is final.
+/// </summary>
+public sealed class LocalDeliveryWorker(MessageSpool spool, IMailboxDelivery delivery, ActivityLog activity, ILogger<LocalDeliveryWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan ScanInterval = TimeSpan.FromSeconds(3);
+    private readonly ConcurrentDictionary<string, byte> _busy = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var scanner = ScanLoopAsync(stoppingToken);
+        try
+        {
+            await foreach (var id in spool.Arrivals.ReadAllAsync(stoppingToken))
+            {
+                await ProcessAsync(id, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await scanner;
+    }
+
+    private async Task ScanLoopAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                foreach (var id in spool.ListIds().ToList())
+                {
+                    await ProcessAsync(id, stoppingToken);
+                }
+                await Task.Delay(ScanInterval, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Delivers the pending local recipients of one message; safe to call twice for the same id.</summary>
+    public async Task ProcessAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!_busy.TryAdd(id, 0))
+        {
+            return;
+        }
+        try
+        {
+            var message = await spool.ReadAsync(id, cancellationToken);
+            if (message is null || message.Held)
+            {
+                return;
+            }
+            var pending = message.Recipients.Where(r => r.IsLocal && r.State == RecipientState.Pending && r.NextAttemptUtc <= DateTime.UtcNow).ToList();
+            if (pending.Count == 0)
+            {
+                return;
+            }
+            foreach (var recipient in pending)
+            {
+                await DeliverOneAsync(message, recipient, cancellationToken);
+            }
+            if (message.Recipients.All(r => r.State != RecipientState.Pending))
+            {
+                spool.Remove(id);
+            }
+            else
+            {
+                await spool.WriteEnvelopeAsync(message, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            StoreLog.WorkerError(logger, id, ex);
+        }
+        finally
+        {
+            _busy.TryRemove(id, out _);
+        }
+    }
+
+    private async Task DeliverOneAsync(QueuedMessage message, QueuedRecipient recipient, CancellationToken cancellationToken)
+    {
+        recipient.Attempts++;
+        var result = await delivery.DeliverAsync(recipient.Address, $"{message.Id}:{recipient.Address.ToLowerInvariant()}", spool.ContentPath(message.Id), cancellationToken);
+        recipient.LastResult = result.Detail;
+        string logResult;
+        switch (result.Outcome)
+        {
+            case LocalDeliveryOutcome.Delivered or LocalDeliveryOutcome.AlreadyDelivered:
+                recipient.State = RecipientState.Delivered;
+                logResult = "delivered";
+                StoreLog.Delivered(logger, message.Id, recipient.Address, result.Detail);
+                break;
+            default:
+                // Over quota and unknown mailbox are permanent here: the SMTP side checked the account at RCPT time.
+                recipient.State = RecipientState.Failed;
+                logResult = "failed";
+                StoreLog.DeliveryFailed(logger, message.Id, recipient.Address, result.Detail);
+                break;
+        }
+        activity.Add(new DeliveryLogEntry
+        {
+            TimeUtc = DateTime.UtcNow,
+            MessageId = message.MessageIdHeader.Length > 0 ? message.MessageIdHeader : message.Id,
+            Sender = message.Sender,
+            Recipient = recipient.Address,
+            Size = message.Size,
+            Result = logResult,
+            Reason = result.Detail,
+            RemoteHost = "local",
+        });
+    }
+}
