@@ -13,5 +13,11 @@ public sealed class MailHostOptions
     /// <summary>How often the settings revision is polled so edits by the CLI or another process apply too.</summary>
     public int RevisionPollMilliseconds { get; set; } = 500;
 
+    /// <summary>
+    /// When true the queue runners deliver nothing: mail is accepted and stays in the queue (for
+    /// maintenance, like Postfix's defer_transports, and for tests that inspect the spool).
+    /// </summary>
+    public bool PauseDelivery { get; set; }
+
     public string FullDataDir => Path.GetFullPath(DataDir);
 }

@@ -10,13 +10,17 @@ namespace MailHost.Server.Queue;
 /// by a crash, or recipients a failed attempt left pending). Non-local recipients are left for the
 /// outbound delivery worker; the message leaves the spool once every recipient is final.
 /// </summary>
-public sealed class LocalDeliveryWorker(MessageSpool spool, IMailboxDelivery delivery, ActivityLog activity, ILogger<LocalDeliveryWorker> logger) : BackgroundService
+public sealed class LocalDeliveryWorker(MessageSpool spool, IMailboxDelivery delivery, ActivityLog activity, Microsoft.Extensions.Options.IOptions<Hosting.MailHostOptions> options, ILogger<LocalDeliveryWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan ScanInterval = TimeSpan.FromSeconds(3);
     private readonly ConcurrentDictionary<string, byte> _busy = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (options.Value.PauseDelivery)
+        {
+            return;
+        }
         var scanner = ScanLoopAsync(stoppingToken);
         try
         {

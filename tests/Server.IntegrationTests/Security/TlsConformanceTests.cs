@@ -38,7 +38,7 @@ public sealed class TlsConformanceTests
             CipherString = DEFAULT@SECLEVEL=0
             """);
         await using var server = await ExternalServer.StartAsync(dataDir, ports, new Dictionary<string, string> { ["OPENSSL_CONF"] = opensslConf });
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(12));
 
         var results = await RunAllAsync(Targets.Select(t => (t.Listener, ports[t.Listener], t.StartTls)), cts.Token);
 

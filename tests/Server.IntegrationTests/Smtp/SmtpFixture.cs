@@ -69,7 +69,8 @@ public sealed class SmtpFixture : IAsyncLifetime
 {
     public TestServer Server { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Server = await TestServer.StartAsync(SmtpWorld.Seed);
+    // Delivery paused: these tests inspect what SMTP put in the queue before any worker takes it.
+    public async Task InitializeAsync() => Server = await TestServer.StartAsync(SmtpWorld.Seed, "--MailHost:PauseDelivery=true");
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
