@@ -25,6 +25,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<Queue.MessageSpool>();
         services.AddSingleton<Logging.ActivityLog>();
         services.AddHostedService(sp => sp.GetRequiredService<Logging.ActivityLog>());
+        Delivery.DeliveryServiceCollectionExtensions.AddMailHostDelivery(services);
         services.AddSingleton<ListenerManager>();
         services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
         return services;
