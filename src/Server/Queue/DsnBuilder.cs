@@ -22,12 +22,15 @@ public static partial class DsnBuilder
     public static string StatusOf(string reply)
     {
         ArgumentNullException.ThrowIfNull(reply);
-        var m = EnhancedCode().Match(reply);
+        // Our results read "host [ip]:port said: 550 5.1.1 ..."; the peer's reply is what counts.
+        var said = reply.LastIndexOf("said: ", StringComparison.Ordinal);
+        var text = said < 0 ? reply : reply[(said + 6)..];
+        var m = EnhancedCode().Match(text);
         if (m.Success)
         {
             return m.Value;
         }
-        var first = reply.TrimStart().FirstOrDefault();
+        var first = text.TrimStart().FirstOrDefault();
         return first is '4' or '5' or '2' ? $"{first}.0.0" : "5.0.0";
     }
 
