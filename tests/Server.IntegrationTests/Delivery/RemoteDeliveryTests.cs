@@ -78,6 +78,27 @@ public sealed class RemoteDeliveryTests
         Assert.Empty(sink.Messages());
         Assert.Equal("deferred", Assert.Single(await DeliveryHarness.LogAsync(server)).Result);
         Assert.Empty(await DeliveryHarness.OthersAsync(server, id));
+
+        // `mailhost queue retry ID` (another process's edit of the spool) makes it due now: a second attempt follows.
+        var (code, output) = await CliAsync(server, "queue", "retry", id);
+        Assert.True(code == 0, output);
+        m = await DeliveryHarness.WaitAsync(server, id, m => m!.Recipients[0].Attempts >= 2);
+        Assert.Equal(RecipientState.Pending, m!.Recipients[0].State);
+        (code, output) = await CliAsync(server, "queue", "list");
+        Assert.Contains(id, output);
+        Assert.Contains("bob@example.test", output);
+
+        (code, output) = await CliAsync(server, "queue", "delete", id);
+        Assert.True(code == 0, output);
+        await DeliveryHarness.WaitAsync(server, id, m => m is null, TimeSpan.FromSeconds(2));
+        Assert.Empty(sink.Messages());
+    }
+
+    private static async Task<(int Code, string Output)> CliAsync(Infrastructure.TestServer server, params string[] args)
+    {
+        var output = new StringWriter();
+        var code = await Cli.CliApp.RunAsync([.. args, $"--MailHost:DataDir={server.DataDir}"], TextReader.Null, output, output);
+        return (code, output.ToString());
     }
 
     [Fact]
@@ -147,9 +168,8 @@ public sealed class RemoteDeliveryTests
         await Task.Delay(1500);
         Assert.Empty(sink.Messages());
 
-        var output = new StringWriter();
-        var code = await Cli.CliApp.RunAsync(["queue", "release", id, $"--MailHost:DataDir={server.DataDir}"], TextReader.Null, output, output);
-        Assert.True(code == 0, output.ToString());
+        var (code, output) = await CliAsync(server, "queue", "release", id);
+        Assert.True(code == 0, output);
 
         await DeliveryHarness.WaitAsync(server, id, m => m is null);
         Assert.Single(sink.Messages());
