@@ -39,6 +39,11 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
         {
             hosts = [(smarthost, route.Port)];
         }
+        else if (domain.StartsWith('['))
+        {
+            // RFC 5321 §4.1.3 address literal: no MX lookup, straight to the address.
+            hosts = [(domain.Trim('[', ']').Replace("IPv6:", "", StringComparison.OrdinalIgnoreCase), route.Port)];
+        }
         else
         {
             MxResolution mx;

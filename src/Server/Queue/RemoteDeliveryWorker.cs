@@ -150,6 +150,12 @@ public sealed class RemoteDeliveryWorker(
             {
                 return await attempt.RunAsync(snapshot, message, route, g.Key, [.. g.Select(r => r.Address)], cancellationToken);
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A bug or an odd input must cost a retry, not spin on the message at every scan.
+                DeliveryLog.ProcessingFailed(logger, id, ex);
+                return (IReadOnlyList<RecipientOutcome>)[.. g.Select(r => new RecipientOutcome(r.Address, DeliveryStatus.Deferred, $"451 4.3.0 internal error: {ex.Message}", ConnectionFacts.None))];
+            }
             finally
             {
                 gate.Release();

@@ -1,9 +1,9 @@
-using MailHost.Shared.Entities;
-using MailHost.Shared.Snapshot;
 using System.Collections.Immutable;
 using System.Security.Authentication;
 using MailHost.Server.Delivery;
 using MailHost.Server.Queue;
+using MailHost.Shared.Entities;
+using MailHost.Shared.Snapshot;
 
 namespace MailHost.Server.Tests.Delivery;
 

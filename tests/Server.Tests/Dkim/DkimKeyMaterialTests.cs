@@ -1,7 +1,7 @@
-using MailHost.Shared.Entities;
 using System.Security.Cryptography;
 using System.Text;
 using MailHost.Server.Dkim;
+using MailHost.Shared.Entities;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 
