@@ -14,10 +14,10 @@ public static partial class CliApp
               flags: --priority N --smtp --imap --pop3 --auth --require-tls-auth --relay --local-delivery --never-ban (each yes|no) --expires DATE
           tls policy list | tls policy set NAME [--preset modern|intermediate|legacy] [--tls10 --tls11 --tls12 --tls13 yes|no] [--ciphers LIST] [--tls13-suites LIST]
           cert list | cert import NAME FILE [--password P] [--default] | cert self-signed NAME HOST [--rsa] [--default]
-          dkim generate DOMAIN [--selector S] [--algorithm rsa2048|rsa4096|ed25519] | dkim list | dkim show DOMAIN [--selector S]
+          dkim generate DOMAIN [--selector S] [--algorithm rsa2048|rsa4096|ed25519] [--active] | dkim list | dkim show DOMAIN [--selector S]
           route add NAME --domain D --smarthost HOST[:PORT] [--user U --password P] [--tls none|may|encrypt|verify] | route list | route remove NAME
           ban list | ban remove ADDRESS
-          queue list | queue flush | queue delete ID
+          queue list | queue flush | queue retry|hold|release|delete ID
         exit codes: 0 ok, 1 validation error, 2 usage
         """;
 
@@ -39,6 +39,8 @@ public static partial class CliApp
                 "cert" => await CertCommands.RunAsync(c),
                 "route" => await RouteCommands.RunAsync(c),
                 "ban" => await BanCommands.RunAsync(c),
+                "dkim" => await DkimCommands.RunAsync(c),
+                "queue" => await QueueCommands.RunAsync(c),
                 "help" => Help(c),
                 _ => throw new CliUsageException($"unknown noun '{noun}'"),
             };

@@ -28,6 +28,7 @@ public static class EngineServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<Logging.ActivityLog>());
         services.AddMailHostSmtp();
         Storage.StorageServiceCollectionExtensions.AddMailStore(services);
+        Delivery.DeliveryServiceCollectionExtensions.AddMailHostDelivery(services);
         services.AddSingleton<ListenerManager>();
         services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
         return services;

@@ -123,7 +123,7 @@ public static class FirstRun
     {
         try
         {
-            var name = Dns.GetHostEntry(Dns.GetHostName()).HostName;
+            var name = System.Net.Dns.GetHostEntry(System.Net.Dns.GetHostName()).HostName;
             return Shared.Validation.DomainName.IsValid(name) ? name.ToLowerInvariant() : "localhost";
         }
         catch (System.Net.Sockets.SocketException)

@@ -1,0 +1,98 @@
+using MailHost.Server.Queue;
+using Microsoft.Extensions.Options;
+
+namespace MailHost.Server.Cli;
+
+/// <summary>
+/// `mailhost queue list|flush|retry|hold|release|delete`: edits the spool files directly; the running
+/// server notices the rewritten envelope (folder watch) and acts on it.
+/// </summary>
+internal static class QueueCommands
+{
+    public static async Task<int> RunAsync(CliContext c)
+    {
+        var spool = new MessageSpool(Options.Create(c.Options));
+        var verb = c.Arg(1, "verb (list|flush|retry|hold|release|delete)");
+        switch (verb)
+        {
+            case "list":
+                {
+                    var messages = await spool.ListAsync(CancellationToken.None);
+                    TablePrinter.Print(c.Output, ["ID", "QUEUED", "SIZE", "SENDER", "RECIPIENT", "STATE", "ATTEMPTS", "NEXT", "LAST RESULT"], messages.SelectMany(m => m.Recipients.Select(r => new[]
+                    {
+                        m.Id, m.CreatedUtc.ToString("u", CultureInfo.InvariantCulture), m.Size.ToString(CultureInfo.InvariantCulture),
+                        m.Sender.Length == 0 ? "<>" : m.Sender, r.Address, m.Held ? "held" : r.State.ToString().ToLowerInvariant(),
+                        r.Attempts.ToString(CultureInfo.InvariantCulture), r.State == RecipientState.Pending ? r.NextAttemptUtc.ToString("u", CultureInfo.InvariantCulture) : "",
+                        r.LastResult,
+                    })));
+                    return 0;
+                }
+            case "flush":
+                {
+                    var n = 0;
+                    foreach (var id in spool.ListIds().ToList())
+                    {
+                        n += await EditAsync(spool, id, RetryNow) ? 1 : 0;
+                    }
+                    c.Output.WriteLine($"{n} message(s) due for delivery now");
+                    return 0;
+                }
+            case "retry":
+            case "hold":
+            case "release":
+                {
+                    var id = c.Arg(2, "message id");
+                    Action<QueuedMessage> edit = verb switch
+                    {
+                        "retry" => RetryNow,
+                        "hold" => m => m.Held = true,
+                        _ => m => m.Held = false,
+                    };
+                    if (!await EditAsync(spool, id, edit))
+                    {
+                        c.Error.WriteLine($"no queued message {id}");
+                        return 1;
+                    }
+                    c.Output.WriteLine($"{id}: {verb} done");
+                    return 0;
+                }
+            case "delete":
+                {
+                    var id = c.Arg(2, "message id");
+                    if (await spool.ReadAsync(id, CancellationToken.None) is null)
+                    {
+                        c.Error.WriteLine($"no queued message {id}");
+                        return 1;
+                    }
+                    spool.Remove(id);
+                    c.Output.WriteLine($"{id}: deleted");
+                    return 0;
+                }
+            default:
+                throw new CliUsageException("queue verbs: list, flush, retry ID, hold ID, release ID, delete ID");
+        }
+    }
+
+    private static void RetryNow(QueuedMessage m)
+    {
+        foreach (var r in m.Recipients.Where(r => r.State == RecipientState.Pending))
+        {
+            r.NextAttemptUtc = DateTime.UtcNow;
+        }
+    }
+
+    private static async Task<bool> EditAsync(MessageSpool spool, string id, Action<QueuedMessage> edit)
+    {
+        using (await SpoolLocks.AcquireAsync(id, CancellationToken.None))
+        {
+            var message = await spool.ReadAsync(id, CancellationToken.None);
+            if (message is null)
+            {
+                return false;
+            }
+            edit(message);
+            await spool.WriteEnvelopeAsync(message, CancellationToken.None);
+            return true;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using MailHost.Server.Dkim;
+using MailHost.Server.Dns;
+using MailHost.Server.Hosting;
+using MailHost.Server.Queue;
+using Microsoft.Extensions.Options;
+
+namespace MailHost.Server.Delivery;
+
+/// <summary>Registers outbound delivery: DNS resolver, SMTP client attempt, DKIM signing, bounces and the remote worker.</summary>
+public static class DeliveryServiceCollectionExtensions
+{
+    public static IServiceCollection AddMailHostDelivery(this IServiceCollection services)
+    {
+        services.AddOptions<DeliveryOptions>().BindConfiguration(MailHostOptions.Section);
+        services.AddOptions<DnsResolverOptions>().BindConfiguration(MailHostOptions.Section);
+        services.AddSingleton<IDnsResolver, DnsResolver>();
+        services.AddSingleton<OutboundTlsVerifier>();
+        services.AddSingleton(sp => new SmtpDeliveryAttempt(
+            sp.GetRequiredService<IDnsResolver>(), sp.GetRequiredService<OutboundTlsVerifier>(), sp.GetRequiredService<IOptions<DeliveryOptions>>().Value));
+        services.AddSingleton<DkimMessageSigner>();
+        services.AddSingleton<BounceSender>();
+        services.AddSingleton<RemoteDeliveryWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<RemoteDeliveryWorker>());
+        return services;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using MailHost.Server.IntegrationTests.Infrastructure;
+
+namespace MailHost.Server.IntegrationTests.Delivery;
+
+/// <summary>
+/// A real dnsmasq (Debian package dnsmasq) on 127.0.0.1 and a free port, authoritative-like for the
+/// "test" TLD only (--local=/test/), serving the records a test gives it. Stopped by its own PID.
+/// </summary>
+public sealed class DnsmasqServer : IDisposable
+{
+    private readonly Process _process;
+
+    private DnsmasqServer(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>"127.0.0.1:port", the value for MailHost:DnsServers.</summary>
+    public string EndPoint => $"127.0.0.1:{Port}";
+
+    public static async Task<DnsmasqServer> StartAsync(IEnumerable<string> records, int ttl = 60)
+    {
+        var port = FreePorts.Next();
+        var psi = new ProcessStartInfo("/usr/sbin/dnsmasq")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        foreach (var a in new[]
+        {
+            "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--no-poll", "--pid-file=",
+            "--listen-address=127.0.0.1", "--bind-interfaces", $"--port={port}", "--local=/test/", "--local=/127.in-addr.arpa/",
+            $"--local-ttl={ttl}", "--user=root",
+        })
+        {
+            psi.ArgumentList.Add(a);
+        }
+        foreach (var r in records)
+        {
+            psi.ArgumentList.Add(r);
+        }
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("dnsmasq did not start");
+        var server = new DnsmasqServer(process, port);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException("dnsmasq exited: " + await process.StandardError.ReadToEndAsync());
+            }
+            try
+            {
+                using var tcp = new TcpClient();
+                await tcp.ConnectAsync("127.0.0.1", port);
+                return server;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(50);
+            }
+        }
+        server.Dispose();
+        throw new TimeoutException("dnsmasq did not listen within 5 s");
+    }
+
+    public static string Mx(string domain, string host, int preference) => $"--mx-host={domain},{host},{preference}";
+
+    public static string Address(string name, string address) => $"--host-record={name},{address}";
+
+    /// <summary>A TXT record of any length: split into 255-octet character-strings and given as raw RDATA.</summary>
+    public static string Txt(string name, string text)
+    {
+        var bytes = Encoding.ASCII.GetBytes(text);
+        var rdata = new List<byte>();
+        for (var i = 0; i < bytes.Length; i += 255)
+        {
+            var n = Math.Min(255, bytes.Length - i);
+            rdata.Add((byte)n);
+            rdata.AddRange(bytes.AsSpan(i, n).ToArray());
+        }
+        return Raw(name, 16, [.. rdata]);
+    }
+
+    /// <summary>RFC 7505 null MX: preference 0, exchange ".".</summary>
+    public static string NullMx(string domain) => Raw(domain, 15, [0, 0, 0]);
+
+    public static string Raw(string name, int type, byte[] rdata) => $"--dns-rr={name},{type},{Convert.ToHexString(rdata)}";
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                _process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        _process.Dispose();
+    }
+}

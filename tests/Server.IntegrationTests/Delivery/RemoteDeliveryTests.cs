@@ -1,0 +1,177 @@
+using MailHost.Server.Queue;
+using MailHost.Shared.Entities;
+
+namespace MailHost.Server.IntegrationTests.Delivery;
+
+/// <summary>MX delivery through the real worker to Postfix's smtp-sink found through a real dnsmasq.</summary>
+public sealed class RemoteDeliveryTests
+{
+    private const string Sender = "alice@" + DeliveryHarness.LocalDomain;
+
+    private static Task<DnsmasqServer> DnsAsync(params string[] extra) => DnsmasqServer.StartAsync([
+        DnsmasqServer.Mx("example.test", "mx1.example.test", 10),
+        DnsmasqServer.Address("mx1.example.test", "127.0.0.1"),
+        .. extra,
+    ]);
+
+    [Fact]
+    public async Task Mx_SinkPeer_DeliveredLoggedAndRemoved()
+    {
+        using var dns = await DnsAsync();
+        using var sink = await SmtpSink.StartAsync();
+        await using var server = await DeliveryHarness.StartAsync(dns, sink.Port);
+        var id = await DeliveryHarness.EnqueueAsync(server, Sender, ["bob@example.test"], DeliveryHarness.Message(Sender, "bob@example.test", "hello sink"));
+
+        await DeliveryHarness.WaitAsync(server, id, m => m is null);
+
+        var dumped = await sink.WaitForMessageAsync(TimeSpan.FromSeconds(5));
+        Assert.Contains("X-Mail-Args: <alice@mailhost.test>", dumped);
+        Assert.Contains("X-Rcpt-Args: <bob@example.test>", dumped);
+        Assert.Contains("Subject: hello sink", dumped);
+        // Dot-stuffing was applied on the wire and undone by the peer.
+        Assert.Contains("\n.leading dot line", dumped);
+        var entry = Assert.Single(await DeliveryHarness.LogAsync(server), e => e.Recipient == "bob@example.test");
+        Assert.Equal("delivered", entry.Result);
+        Assert.StartsWith("mx1.example.test [127.0.0.1]", entry.RemoteHost);
+        Assert.Equal("plaintext", entry.TlsVersion);
+        Assert.Contains(" 250", entry.Reason);
+    }
+
+    [Fact]
+    public async Task Mx_FirstMxDead_SecondMxUsed()
+    {
+        using var dns = await DnsmasqServer.StartAsync([
+            DnsmasqServer.Mx("example.test", "dead.example.test", 10),
+            DnsmasqServer.Mx("example.test", "mx2.example.test", 20),
+            // Nothing listens on 127.0.0.2 at the sink's port: connection refused.
+            DnsmasqServer.Address("dead.example.test", "127.0.0.2"),
+            DnsmasqServer.Address("mx2.example.test", "127.0.0.1"),
+        ]);
+        using var sink = await SmtpSink.StartAsync();
+        await using var server = await DeliveryHarness.StartAsync(dns, sink.Port);
+        var id = await DeliveryHarness.EnqueueAsync(server, Sender, ["bob@example.test"], DeliveryHarness.Message(Sender, "bob@example.test"));
+
+        await DeliveryHarness.WaitAsync(server, id, m => m is null);
+
+        Assert.Single(sink.Messages());
+        var entry = Assert.Single(await DeliveryHarness.LogAsync(server));
+        Assert.Equal("delivered", entry.Result);
+        Assert.StartsWith("mx2.example.test [127.0.0.1]", entry.RemoteHost);
+    }
+
+    [Fact]
+    public async Task Mx_PeerSays4xxToRcpt_DeferredOnRetrySchedule()
+    {
+        using var dns = await DnsAsync();
+        using var sink = await SmtpSink.StartAsync("-r", "RCPT");
+        await using var server = await DeliveryHarness.StartAsync(dns, sink.Port);
+        var before = DateTime.UtcNow;
+        var id = await DeliveryHarness.EnqueueAsync(server, Sender, ["bob@example.test"], DeliveryHarness.Message(Sender, "bob@example.test"));
+
+        var m = await DeliveryHarness.WaitAsync(server, id, m => m!.Recipients[0].Attempts >= 1);
+
+        var r = m!.Recipients[0];
+        Assert.Equal(RecipientState.Pending, r.State);
+        Assert.Contains("said: 4", r.LastResult);
+        // Default schedule "5,10,...": the first retry is five minutes out.
+        Assert.InRange(r.NextAttemptUtc, before.AddMinutes(5), DateTime.UtcNow.AddMinutes(5).AddSeconds(5));
+        Assert.Empty(sink.Messages());
+        Assert.Equal("deferred", Assert.Single(await DeliveryHarness.LogAsync(server)).Result);
+        Assert.Empty(await DeliveryHarness.OthersAsync(server, id));
+
+        // `mailhost queue retry ID` (another process's edit of the spool) makes it due now: a second attempt follows.
+        var (code, output) = await CliAsync(server, "queue", "retry", id);
+        Assert.True(code == 0, output);
+        m = await DeliveryHarness.WaitAsync(server, id, m => m!.Recipients[0].Attempts >= 2);
+        Assert.Equal(RecipientState.Pending, m!.Recipients[0].State);
+        (code, output) = await CliAsync(server, "queue", "list");
+        Assert.Contains(id, output);
+        Assert.Contains("bob@example.test", output);
+
+        (code, output) = await CliAsync(server, "queue", "delete", id);
+        Assert.True(code == 0, output);
+        await DeliveryHarness.WaitAsync(server, id, m => m is null, TimeSpan.FromSeconds(2));
+        Assert.Empty(sink.Messages());
+    }
+
+    private static async Task<(int Code, string Output)> CliAsync(Infrastructure.TestServer server, params string[] args)
+    {
+        var output = new StringWriter();
+        var code = await Cli.CliApp.RunAsync([.. args, $"--MailHost:DataDir={server.DataDir}"], TextReader.Null, output, output);
+        return (code, output.ToString());
+    }
+
+    [Fact]
+    public async Task Mx_PeerSays5xxToRcpt_BouncedWithDsnToSender()
+    {
+        using var dns = await DnsAsync();
+        using var sink = await SmtpSink.StartAsync("-f", "RCPT");
+        await using var server = await DeliveryHarness.StartAsync(dns, sink.Port);
+        var id = await DeliveryHarness.EnqueueAsync(server, Sender, ["bob@example.test"], DeliveryHarness.Message(Sender, "bob@example.test", "doomed"),
+            m => m.DsnEnvelopeId = "env-42");
+
+        await DeliveryHarness.WaitAsync(server, id, m => m is null);
+
+        var (bounce, content) = Assert.Single(await DeliveryHarness.OthersAsync(server, id));
+        Assert.Equal("", bounce.Sender);
+        Assert.Equal(Sender, Assert.Single(bounce.Recipients).Address);
+        Assert.True(bounce.Recipients[0].IsLocal);
+        Assert.Contains("Content-Type: multipart/report; report-type=delivery-status", content);
+        Assert.Contains("Content-Type: message/delivery-status", content);
+        Assert.Contains("Original-Envelope-Id: env-42", content);
+        Assert.Contains("Final-Recipient: rfc822; bob@example.test", content);
+        Assert.Contains("Action: failed", content);
+        Assert.Matches(@"Status: 5\.\d+\.\d+", content);
+        Assert.Contains("Subject: doomed", content);
+        Assert.Equal("bounced", Assert.Single(await DeliveryHarness.LogAsync(server)).Result);
+    }
+
+    [Fact]
+    public async Task NullMx_BouncedAtOnceWithoutConnecting()
+    {
+        using var dns = await DnsAsync(DnsmasqServer.NullMx("nomail.test"));
+        using var sink = await SmtpSink.StartAsync();
+        await using var server = await DeliveryHarness.StartAsync(dns, sink.Port);
+        var id = await DeliveryHarness.EnqueueAsync(server, Sender, ["x@nomail.test"], DeliveryHarness.Message(Sender, "x@nomail.test"));
+
+        await DeliveryHarness.WaitAsync(server, id, m => m is null);
+
+        var (_, content) = Assert.Single(await DeliveryHarness.OthersAsync(server, id));
+        Assert.Contains("Status: 5.1.10", content);
+        Assert.Empty(sink.Messages());
+    }
+
+    [Fact]
+    public async Task PermanentFailure_NotifyNeverOrNullSender_NoDsn()
+    {
+        using var dns = await DnsAsync(DnsmasqServer.NullMx("nomail.test"));
+        using var sink = await SmtpSink.StartAsync();
+        await using var server = await DeliveryHarness.StartAsync(dns, sink.Port);
+        var never = await DeliveryHarness.EnqueueAsync(server, Sender, ["x@nomail.test"], DeliveryHarness.Message(Sender, "x@nomail.test"),
+            m => m.Recipients[0].Notify = "NEVER");
+        var fromNull = await DeliveryHarness.EnqueueAsync(server, "", ["y@nomail.test"], DeliveryHarness.Message("mailer-daemon@mailhost.test", "y@nomail.test"));
+
+        await DeliveryHarness.WaitAsync(server, never, m => m is null);
+        await DeliveryHarness.WaitAsync(server, fromNull, m => m is null);
+
+        Assert.Empty(await DeliveryHarness.OthersAsync(server, never));
+        Assert.Equal(2, (await DeliveryHarness.LogAsync(server)).Count(e => e.Result == "bounced"));
+    }
+
+    [Fact]
+    public async Task HeldMessage_NotDeliveredUntilReleased()
+    {
+        using var dns = await DnsAsync();
+        using var sink = await SmtpSink.StartAsync();
+        await using var server = await DeliveryHarness.StartAsync(dns, sink.Port);
+        var id = await DeliveryHarness.EnqueueAsync(server, Sender, ["bob@example.test"], DeliveryHarness.Message(Sender, "bob@example.test"), m => m.Held = true);
+        await Task.Delay(1500);
+        Assert.Empty(sink.Messages());
+
+        var (code, output) = await CliAsync(server, "queue", "release", id);
+        Assert.True(code == 0, output);
+
+        await DeliveryHarness.WaitAsync(server, id, m => m is null);
+        Assert.Single(sink.Messages());
+    }
+}

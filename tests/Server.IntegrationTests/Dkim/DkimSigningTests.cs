@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Text;
+using MailHost.Server.Dkim;
+using MailHost.Server.IntegrationTests.Delivery;
+using MailHost.Shared.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace MailHost.Server.IntegrationTests.Dkim;
+
+/// <summary>
+/// Keys made by `mailhost dkim generate`, mail signed by the remote worker and delivered to smtp-sink,
+/// then verified by dkimpy (Debian python3-dkim) with the TXT record from `mailhost dkim show` served by dnsmasq.
+/// </summary>
+public sealed class DkimSigningTests
+{
+    private const string Sender = "alice@" + DeliveryHarness.LocalDomain;
+
+    [Theory]
+    [InlineData("rsa2048", true)]
+    [InlineData("ed25519", false)]
+    public async Task DeliveredMail_SignedWithGeneratedKey_DkimpyVerifies(string algorithm, bool viaPostfix)
+    {
+        using var mxDns = await DnsmasqServer.StartAsync([
+            DnsmasqServer.Mx("example.test", "mx1.example.test", 10),
+            DnsmasqServer.Address("mx1.example.test", "127.0.0.1"),
+        ]);
+        // Through a real Postfix smtpd (which relays to its smtp-sink), or straight to smtp-sink.
+        using var postfix = viaPostfix ? await PostfixPeer.StartAsync(TestCertificates.SelfSigned("mx1.example.test"), "mx1.example.test") : null;
+        using var directSink = viaPostfix ? null : await SmtpSink.StartAsync();
+        var sink = postfix?.Sink ?? directSink!;
+        await using var server = await DeliveryHarness.StartAsync(mxDns, postfix?.Port ?? sink.Port);
+
+        var output = new StringWriter();
+        var code = await Cli.CliApp.RunAsync(["dkim", "generate", DeliveryHarness.LocalDomain, "--selector", "s1", "--algorithm", algorithm, $"--MailHost:DataDir={server.DataDir}"], TextReader.Null, output, output);
+        Assert.True(code == 0, output.ToString());
+        output = new StringWriter();
+        code = await Cli.CliApp.RunAsync(["dkim", "show", DeliveryHarness.LocalDomain, $"--MailHost:DataDir={server.DataDir}"], TextReader.Null, output, output);
+        Assert.True(code == 0, output.ToString());
+        var zoneLine = output.ToString().Trim().Split('\n').Last(l => l.Contains("IN TXT", StringComparison.Ordinal));
+        var txt = string.Concat(zoneLine[(zoneLine.IndexOf('(') + 1)..zoneLine.LastIndexOf(')')].Split('"').Where((_, i) => i % 2 == 1));
+        Assert.StartsWith($"v=DKIM1; k={(algorithm == "ed25519" ? "ed25519" : "rsa")}; p=", txt);
+        await WaitForKeyAsync(server);
+
+        var body = "Line one.\r\n  spaced    words  \r\n.dot line\r\n\r\n\r\n";
+        var id = await DeliveryHarness.EnqueueAsync(server, Sender, ["bob@example.test"], DeliveryHarness.Message(Sender, "bob@example.test", "signed mail", body));
+        await DeliveryHarness.WaitAsync(server, id, m => m is null);
+        var dumped = await sink.WaitForMessageAsync(TimeSpan.FromSeconds(15));
+        Assert.Contains("DKIM-Signature: v=1; a=" + (algorithm == "ed25519" ? "ed25519-sha256" : "rsa-sha256"), dumped);
+        Assert.Contains("h=from:subject:date:to:message-id:mime-version:content-type:from", dumped);
+
+        using var keyDns = await DnsmasqServer.StartAsync([DnsmasqServer.Txt($"s1._domainkey.{DeliveryHarness.LocalDomain}", txt)]);
+        var (exit, result) = await DkimVerifyAsync(dumped, keyDns.Port);
+        Assert.True(exit == 0, result);
+        Assert.Contains("signature ok", result);
+
+        // The same check must fail when the body changes, or it proves nothing.
+        var (badExit, _) = await DkimVerifyAsync(dumped.Replace("Line one.", "Line 1.", StringComparison.Ordinal), keyDns.Port);
+        Assert.NotEqual(0, badExit);
+    }
+
+    private static async Task WaitForKeyAsync(Infrastructure.TestServer server)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (server.Snapshot.Current.DkimKeys.IsEmpty)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the new DKIM key never reached the snapshot");
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task<(int Exit, string Output)> DkimVerifyAsync(string message, int dnsPort)
+    {
+        // smtp-sink writes LF line ends; the message on the wire had CRLF.
+        var crlf = message.Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal);
+        var psi = new ProcessStartInfo("/usr/bin/python3")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Dkim", "dkim_verify.py"));
+        psi.ArgumentList.Add(dnsPort.ToString(CultureInfo.InvariantCulture));
+        using var process = Process.Start(psi)!;
+        await process.StandardInput.BaseStream.WriteAsync(Encoding.UTF8.GetBytes(crlf));
+        process.StandardInput.Close();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var stdout = process.StandardOutput.ReadToEndAsync(cts.Token);
+        var stderr = process.StandardError.ReadToEndAsync(cts.Token);
+        await process.WaitForExitAsync(cts.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
