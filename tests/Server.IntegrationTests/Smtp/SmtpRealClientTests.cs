@@ -80,7 +80,7 @@ public sealed partial class SmtpRealClientTests(SmtpFixture fixture) : IClassFix
             ctx = ssl.create_default_context()
             ctx.check_hostname = False
             ctx.verify_mode = ssl.CERT_NONE
-            s = smtplib.SMTP('127.0.0.1', int(sys.argv[1]), timeout=10)
+            s = smtplib.SMTP('127.0.0.1', int(sys.argv[1]), local_hostname='python.example', timeout=10)
             s.ehlo('python.example')
             s.starttls(context=ctx)
             s.ehlo('python.example')
@@ -90,7 +90,7 @@ public sealed partial class SmtpRealClientTests(SmtpFixture fixture) : IClassFix
             code, resp = s.data(b'Subject: from python\r\n\r\nhello\r\n..dot\r\n')
             print(code, resp.decode())
             s.quit()
-            s = smtplib.SMTP_SSL('127.0.0.1', int(sys.argv[2]), timeout=10, context=ctx)
+            s = smtplib.SMTP_SSL('127.0.0.1', int(sys.argv[2]), local_hostname='python.example', timeout=10, context=ctx)
             s.login('alice@example.com', 'pw')
             refused = s.sendmail('alice@example.com', ['python2@remote.example'], 'Subject: x\r\n\r\ny\r\n')
             print('refused', refused)
