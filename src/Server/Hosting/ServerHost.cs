@@ -21,7 +21,8 @@ public static class ServerHost
     public static WebApplication Build(string[] args, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var builder = WebApplication.CreateBuilder(args);
+        // The application name picks the static web assets manifests (mailhost.staticwebassets.*.json); in tests the entry assembly is testhost.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(ServerHost).Assembly.GetName().Name });
         var options = builder.Configuration.GetSection(MailHostOptions.Section).Get<MailHostOptions>() ?? new MailHostOptions();
         var dataDir = options.FullDataDir;
         Directory.CreateDirectory(dataDir);
