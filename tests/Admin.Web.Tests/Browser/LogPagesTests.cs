@@ -61,7 +61,7 @@ public sealed class LogPagesTests(ConsoleFixture fixture) : IClassFixture<Consol
 
         // The dashboard's TLS chart counts the same rows.
         await ConsolePages.OpenAsync(page, Url, "/", "#listener-status");
-        await page.WaitForSelectorAsync("#tls-chart");
+        await Assertions.Expect(page.Locator("#tls-chart svg")).ToContainTextAsync("TLSv1.3", new() { Timeout = 10_000 });
         await ConsolePages.ScreenshotAsync(page, "dashboard-tls-chart");
         await page.Context.CloseAsync();
     }
