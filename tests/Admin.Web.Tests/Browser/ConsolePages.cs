@@ -35,4 +35,15 @@ public static class ConsolePages
 
     public static async Task ScreenshotAsync(IPage page, string name) =>
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ConsoleFixture.ArtifactsDir, name + ".png"), FullPage = true });
+
+    /// <summary>Waits for a saved change to reach the engine's snapshot: the target is within 1 second of the commit.</summary>
+    public static async Task EventuallyAsync(Func<bool> condition, double seconds = 1)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(seconds), $"not applied within {seconds} s");
+            await Task.Delay(20);
+        }
+    }
 }

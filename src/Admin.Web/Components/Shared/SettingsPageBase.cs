@@ -50,13 +50,13 @@ public abstract class SettingsPageBase : ComponentBase
         }
         catch (EditConflictException ex)
         {
-            Failure = ex.Message + " The form now shows the current values; re-apply your change and save again.";
             await OnConflictAsync();
+            Failure = ex.Message + " The form now shows the current values; re-apply your change and save again.";
         }
         catch (DbUpdateConcurrencyException)
         {
-            Failure = "Someone else changed this at the same time. The form now shows the current values.";
             await OnConflictAsync();
+            Failure = "Someone else changed this at the same time. The form now shows the current values.";
         }
         catch (DbUpdateException ex)
         {
