@@ -27,6 +27,7 @@ public static class AdminServiceCollectionExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddRadzenComponents();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, SessionRevalidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<AdminAccessFilter>();

@@ -16,6 +16,9 @@ public sealed class AccessTests(ConsoleFixture fixture) : IClassFixture<ConsoleF
         var row = page.Locator("#listener-status tr:has([data-listener='submissions'])");
         await Assertions.Expect(row).ToContainTextAsync("bound");
         await ConsolePages.ScreenshotAsync(page, "dashboard");
+        await page.Locator(".rz-header button[title='Light / dark'], .rz-header .rz-appearance-toggle, .rz-header [title='Light / dark']").First.ClickAsync();
+        await Assertions.Expect(page.Locator("link[href*='material-dark']")).ToHaveCountAsync(1);
+        await ConsolePages.ScreenshotAsync(page, "dashboard-dark");
         await page.SetViewportSizeAsync(390, 844);
         await ConsolePages.ScreenshotAsync(page, "dashboard-phone");
         await page.Context.CloseAsync();
