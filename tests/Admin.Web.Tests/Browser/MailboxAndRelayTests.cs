@@ -95,6 +95,9 @@ public sealed class MailboxAndRelayTests(ConsoleFixture fixture) : IClassFixture
         await ConsolePages.OpenAsync(page, Url, "/queue", "#queue-grid");
         var row = page.Locator($"#queue-grid tr:has([data-queue-id='{id}'])");
         await Assertions.Expect(row).ToContainTextAsync("451 greylisted");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Details" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#queue-details")).ToContainTextAsync("Subject: queued");
+        await Assertions.Expect(page.Locator("#queue-details")).ToContainTextAsync("far@example.net");
         await row.GetByRole(AriaRole.Button, new() { Name = "Hold" }).ClickAsync();
         await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = "Release" })).ToBeVisibleAsync();
         Assert.True((await spool.ReadAsync(id, CancellationToken.None))!.Held);
