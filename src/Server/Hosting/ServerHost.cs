@@ -1,4 +1,5 @@
 using MailHost.Admin.Web;
+using MailHost.Server.AdminConsole;
 using MailHost.Server.Settings;
 using MailHost.Shared.Data;
 using Microsoft.AspNetCore.DataProtection;
@@ -62,6 +63,7 @@ public static class ServerHost
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir, "keys")));
         builder.Services.AddMailHostEngine(dataDir);
         builder.Services.AddMailHostAdmin();
+        builder.Services.AddMailHostConsoleBackend();
 
         var app = builder.Build();
         // The first snapshot must exist before listeners bind.

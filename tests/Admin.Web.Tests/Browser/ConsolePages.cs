@@ -1,0 +1,49 @@
+using Microsoft.Playwright;
+
+namespace MailHost.Admin.Web.Tests.Browser;
+
+/// <summary>Steps many tests share: sign in, open a page once the circuit is interactive, screenshot.</summary>
+public static class ConsolePages
+{
+    public static async Task SignInAsync(IPage page, string baseUrl, string password)
+    {
+        await SubmitLoginAsync(page, baseUrl, password);
+        Assert.DoesNotContain("/login", page.Url, StringComparison.Ordinal);
+    }
+
+    /// <summary>Fills and posts the login form; returns once the answer page has loaded.</summary>
+    public static async Task SubmitLoginAsync(IPage page, string baseUrl, string password)
+    {
+        await page.GotoAsync(baseUrl.TrimEnd('/') + "/login");
+        await page.FillAsync("#username", "admin");
+        await page.FillAsync("#password", password);
+        var before = page.Url;
+        await page.ClickAsync("#login-button");
+        await page.WaitForURLAsync(u => u != before);
+    }
+
+    /// <summary>Navigates and waits until Blazor's circuit is connected, so clicks reach the server.</summary>
+    public static async Task OpenAsync(IPage page, string baseUrl, string path, string readySelector)
+    {
+        await page.GotoAsync(baseUrl.TrimEnd('/') + path);
+        await page.WaitForSelectorAsync(readySelector);
+        await WaitInteractiveAsync(page);
+    }
+
+    // The interactive render adds this attribute once the circuit is up (see MainLayout).
+    public static Task WaitInteractiveAsync(IPage page) => page.WaitForSelectorAsync("[data-interactive='true']", new() { State = WaitForSelectorState.Attached });
+
+    public static async Task ScreenshotAsync(IPage page, string name) =>
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ConsoleFixture.ArtifactsDir, name + ".png"), FullPage = true });
+
+    /// <summary>Waits for a saved change to reach the engine's snapshot: the target is within 1 second of the commit.</summary>
+    public static async Task EventuallyAsync(Func<bool> condition, double seconds = 1)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(seconds), $"not applied within {seconds} s");
+            await Task.Delay(20);
+        }
+    }
+}

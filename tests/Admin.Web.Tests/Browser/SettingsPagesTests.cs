@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using MailHost.Server.IntegrationTests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace MailHost.Admin.Web.Tests.Browser;
+
+public sealed class SettingsPagesTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture>
+{
+    private string Url => fixture.Server.ConsoleUrl;
+
+    [Fact]
+    public async Task Listeners_AddInUi_PortAcceptsConnectionsWithinOneSecond()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await ConsolePages.OpenAsync(page, Url, "/listeners", "#listeners-grid");
+        await page.ClickAsync("#add-listener");
+        var port = FreePorts.Next();
+        await page.FillAsync("#l-name", "ui-smtp");
+        await page.SelectOptionAsync("#l-protocol", "Smtp");
+        await page.FillAsync("#l-address", "127.0.0.1");
+        await page.FillAsync("#l-port", port.ToString(CultureInfo.InvariantCulture));
+        await page.SelectOptionAsync("#l-tls", "None");
+        await ConsolePages.ScreenshotAsync(page, "listeners-form");
+
+        await page.ClickAsync("#save-listener");
+        var clock = Stopwatch.StartNew();
+        await ConnectWithinAsync(port, TimeSpan.FromSeconds(1));
+        var connectedAfter = clock.Elapsed;
+        await Assertions.Expect(page.Locator("#apply-state")).ToContainTextAsync("Applied");
+        await Assertions.Expect(page.Locator("#apply-state")).ToContainTextAsync($"127.0.0.1:{port}");
+
+        using var http = new HttpClient();
+        using var status = JsonDocument.Parse(await http.GetStringAsync(Url + "/api/status"));
+        var listener = status.RootElement.GetProperty("listeners").EnumerateArray().Single(l => l.GetProperty("Name").GetString() == "ui-smtp");
+        Assert.Equal("Bound", listener.GetProperty("State").ToString());
+        Assert.True(connectedAfter < TimeSpan.FromSeconds(1), $"connected after {connectedAfter.TotalMilliseconds} ms");
+        await ConsolePages.ScreenshotAsync(page, "listeners");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Listeners_PortInUse_ShowsValidationErrorAndSavesNothing()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await ConsolePages.OpenAsync(page, Url, "/listeners", "#listeners-grid");
+        var revision = fixture.Server.Snapshot.Current.Revision;
+        await page.ClickAsync("#add-listener");
+        await page.FillAsync("#l-name", "clash");
+        await page.FillAsync("#l-address", "127.0.0.1");
+        await page.FillAsync("#l-port", fixture.Server.Port("smtp").ToString(CultureInfo.InvariantCulture));
+        await page.ClickAsync("#save-listener");
+        await Assertions.Expect(page.Locator("#listener-form .mh-field-error")).ToContainTextAsync("already used by listener 'smtp'");
+        Assert.Equal(revision, fixture.Server.Snapshot.Current.Revision);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task IpRanges_SetRequireTlsForAuthInUi_SnapshotHasIt()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await ConsolePages.OpenAsync(page, Url, "/ip-ranges", "#ranges-grid");
+        Assert.False(fixture.Server.Snapshot.Current.MatchRange(IPAddress.Loopback, DateTime.UtcNow)!.RequireTlsForAuth);
+
+        await page.Locator("#ranges-grid tr:has([data-range='My computer'])").GetByRole(AriaRole.Button, new() { Name = "Edit", Exact = true }).ClickAsync();
+        await page.CheckAsync("#r-require-tls");
+        await page.ClickAsync("#save-range");
+        await Assertions.Expect(page.Locator(".mh-notice")).ToContainTextAsync("Saved");
+
+        await WaitUntilAsync(() => fixture.Server.Snapshot.Current.MatchRange(IPAddress.Loopback, DateTime.UtcNow)!.RequireTlsForAuth, TimeSpan.FromSeconds(1));
+        await page.FillAsync("#test-address", "127.0.0.1");
+        await page.ClickAsync("#test-button");
+        await Assertions.Expect(page.Locator("#test-result")).ToContainTextAsync("'My computer'");
+        await Assertions.Expect(page.Locator("#test-result")).ToContainTextAsync("TLS for auth");
+        await page.FillAsync("#test-address", "2001:db8::1");
+        await page.ClickAsync("#test-button");
+        await Assertions.Expect(page.Locator("#test-result")).ToContainTextAsync("'Internet (IPv6)'");
+        await ConsolePages.ScreenshotAsync(page, "ip-ranges");
+        await page.Context.CloseAsync();
+    }
+
+    private static async Task ConnectWithinAsync(int port, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            using var client = new TcpClient(AddressFamily.InterNetwork);
+            try
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+                await client.ConnectAsync(IPAddress.Loopback, port, cts.Token);
+                return;
+            }
+            catch (SocketException) when (clock.Elapsed < limit)
+            {
+                await Task.Delay(20);
+            }
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < limit, "condition not met in time");
+            await Task.Delay(20);
+        }
+    }
+}

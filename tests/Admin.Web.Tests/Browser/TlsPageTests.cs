@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using Microsoft.Playwright;
+
+namespace MailHost.Admin.Web.Tests.Browser;
+
+public sealed class TlsPageTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture>
+{
+    private string Url => fixture.Server.ConsoleUrl;
+
+    [Fact]
+    public async Task Policy_DisableTls12InUi_Tls12ClientRefusedTls13Works()
+    {
+        var port = fixture.Server.Port("submissions");
+        Assert.Equal(SslProtocols.Tls12, await HandshakeAsync(port, SslProtocols.Tls12));
+
+        var page = await fixture.SignedInPageAsync();
+        await ConsolePages.OpenAsync(page, Url, "/tls", "#policies-grid");
+        await page.Locator("#policies-grid tr:has([data-policy='intermediate'])").GetByRole(AriaRole.Button, new() { Name = "Edit", Exact = true }).ClickAsync();
+        await page.UncheckAsync("#p-tls12");
+        await page.ClickAsync("#save-policy");
+        await Assertions.Expect(page.Locator(".mh-notice")).ToContainTextAsync("next TLS handshake");
+        await Assertions.Expect(page.Locator("#policies-grid tr:has([data-policy='intermediate'])")).Not.ToContainTextAsync("1.2");
+
+        // Applied within a second: poll until a TLS 1.2-only client is refused.
+        var clock = Stopwatch.StartNew();
+        while (await HandshakeAsync(port, SslProtocols.Tls12) is not null)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), "TLS 1.2 still accepted after 1 s");
+            await Task.Delay(50);
+        }
+        Assert.Equal(SslProtocols.Tls13, await HandshakeAsync(port, SslProtocols.Tls13));
+        await ConsolePages.ScreenshotAsync(page, "tls");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Policy_LegacyPresetAndBadCipher_ShowsWarningAndFieldError()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await ConsolePages.OpenAsync(page, Url, "/tls", "#policies-grid");
+        await page.ClickAsync("#add-policy");
+        await page.FillAsync("#p-name", "old-clients");
+        await page.ClickAsync("#preset-legacy");
+        await Assertions.Expect(page.Locator("#policy-warnings")).ToContainTextAsync("RFC 8996");
+        await page.FillAsync("#p-ciphers", "RC4-SHA");
+        await page.ClickAsync("#save-policy");
+        await Assertions.Expect(page.Locator("#policy-form .mh-field-error").First).ToContainTextAsync("RC4");
+        await ConsolePages.ScreenshotAsync(page, "tls-policy-errors");
+        Assert.DoesNotContain(fixture.Server.Snapshot.Current.TlsPolicies.Values, p => p.Name == "old-clients");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Certificates_GenerateSelfSignedInUi_ListedAndInSnapshot()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await ConsolePages.OpenAsync(page, Url, "/tls", "#certificates-grid");
+        await page.FillAsync("#g-name", "ui-generated");
+        await page.FillAsync("#g-host", "mail.example.test");
+        await page.ClickAsync("#generate-certificate");
+        await Assertions.Expect(page.Locator("#certificates-grid tr:has([data-certificate='ui-generated'])")).ToContainTextAsync("mail.example.test");
+        Assert.Contains(fixture.Server.Snapshot.Current.Certificates, c => c.Name == "ui-generated" && c.HostNames.Contains("mail.example.test"));
+        await ConsolePages.ScreenshotAsync(page, "tls-certificates");
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>The negotiated protocol, or null when the server refused the handshake.</summary>
+    private static async Task<SslProtocols?> HandshakeAsync(int port, SslProtocols protocols)
+    {
+        using var tcp = new TcpClient(AddressFamily.InterNetwork);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await tcp.ConnectAsync(IPAddress.Loopback, port, cts.Token);
+        await using var ssl = new SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "mx.test.local", EnabledSslProtocols = protocols }, cts.Token);
+            return ssl.SslProtocol;
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException)
+        {
+            return null;
+        }
+    }
+}
