@@ -10,7 +10,13 @@ namespace MailHost.Server.Queue;
 /// by a crash, or recipients a failed attempt left pending). Non-local recipients are left for the
 /// outbound delivery worker; the message leaves the spool once every recipient is final.
 /// </summary>
-public sealed class LocalDeliveryWorker(MessageSpool spool, IMailboxDelivery delivery, ActivityLog activity, Microsoft.Extensions.Options.IOptions<Hosting.MailHostOptions> options, ILogger<LocalDeliveryWorker> logger) : BackgroundService
+public sealed class LocalDeliveryWorker(
+    MessageSpool spool,
+    IMailboxDelivery delivery,
+    BounceSender bounces,
+    ActivityLog activity,
+    Microsoft.Extensions.Options.IOptions<Hosting.MailHostOptions> options,
+    ILogger<LocalDeliveryWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan ScanInterval = TimeSpan.FromSeconds(3);
     private readonly ConcurrentDictionary<string, byte> _busy = new();
@@ -62,6 +68,8 @@ public sealed class LocalDeliveryWorker(MessageSpool spool, IMailboxDelivery del
         }
         try
         {
+            // The remote worker rewrites the same envelope: hold the message's lock and re-read under it.
+            using var held = await SpoolLocks.AcquireAsync(id, cancellationToken);
             var message = await spool.ReadAsync(id, cancellationToken);
             if (message is null || message.Held)
             {
@@ -72,13 +80,24 @@ public sealed class LocalDeliveryWorker(MessageSpool spool, IMailboxDelivery del
             {
                 return;
             }
+            var failures = new List<(QueuedRecipient, DsnRecipient)>();
             foreach (var recipient in pending)
             {
                 await DeliverOneAsync(message, recipient, cancellationToken);
+                if (recipient.State == RecipientState.Failed)
+                {
+                    failures.Add((recipient, new DsnRecipient(recipient.Address, recipient.OriginalRecipient, "failed", recipient.LastResult, "local", DateTime.UtcNow)));
+                }
+            }
+            if (failures.Count > 0)
+            {
+                // Queued before the envelope is rewritten: a crash in between repeats the DSN rather than losing it.
+                await bounces.SendAsync(message, failures, await File.ReadAllBytesAsync(spool.ContentPath(id), cancellationToken), cancellationToken);
             }
             if (message.Recipients.All(r => r.State != RecipientState.Pending))
             {
                 spool.Remove(id);
+                SpoolLocks.Forget(id);
             }
             else
             {

@@ -47,7 +47,7 @@ public sealed class ExternalServer : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { lock (server.Output) { server.Output.WriteLine(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(30));
+        await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(90));
         server.StartupTime = watch.Elapsed;
         return server;
     }
