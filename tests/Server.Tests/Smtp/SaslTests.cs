@@ -31,3 +31,31 @@ public sealed class SaslTests
     [Fact]
     public void Login_Decodes() => Assert.True(SaslLogin.TryDecode("YWxpY2U=", out var v) && v == "alice");
 }
+
+public sealed class ScramTests
+{
+    [Fact]
+    public void Scram_Rfc7677Example_VerifiesAndSigns()
+    {
+        var salt = Convert.FromBase64String("W22ZaJ0SNY7soEsUEjb6gQ==");
+        var salted = System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2("pencil", salt, 4096, System.Security.Cryptography.HashAlgorithmName.SHA256, 32);
+        var stored = $"pbkdf2-sha256$4096${Convert.ToBase64String(salt)}${Convert.ToBase64String(salted)}";
+        var scram = new SaslScramSha256(() => "%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0");
+        var serverFirst = scram.Start("n,,n=user,r=rOprNGfwEbeRWgbNEkqO", u => u == "user" ? stored : null);
+        Assert.Equal("r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096", serverFirst);
+        var serverFinal = scram.Finish("c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=");
+        Assert.Equal("v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=", serverFinal);
+    }
+
+    [Fact]
+    public void Scram_WrongProof_OrUnknownUser_Fails()
+    {
+        var scram = new SaslScramSha256(() => "srv");
+        var first = scram.Start("n,,n=ghost,r=abc", _ => null);
+        Assert.NotNull(first);
+        Assert.Contains(",i=600000", first);
+        Assert.Null(scram.Finish("c=biws,r=abcsrv,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="));
+        Assert.Null(new SaslScramSha256().Start("p=tls-unique,,n=user,r=abc", _ => null));
+        Assert.Null(new SaslScramSha256().Start("n,,n=us=er,r=abc", _ => null));
+    }
+}
