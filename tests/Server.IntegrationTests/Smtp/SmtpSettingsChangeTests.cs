@@ -70,6 +70,22 @@ public sealed class SmtpSettingsChangeTests
     }
 
     [Fact]
+    public async Task ReceivedHeader_ShowsAuthUser_OnlyWhenConfigured()
+    {
+        await using var server = await TestServer.StartAsync(db =>
+        {
+            SmtpWorld.Seed(db);
+            db.ServerSettings.Single().ReceivedHeaderShowsAuthUser = true;
+        });
+        await using var client = await server.ConnectImplicitTlsAsync("submissions");
+        await client.ExpectAsync("EHLO x", "250");
+        await client.ExpectAsync("AUTH PLAIN " + MailHost.Server.Auth.SaslPlain.Encode("", "alice@example.com", SmtpWorld.Password), "235");
+        var reply = await client.SendMessageAsync("alice@example.com", "someone@remote.example");
+        var (_, content) = await server.QueuedAsync(reply);
+        Assert.Contains("\t(Authenticated sender: alice@example.com)\r\n", content);
+    }
+
+    [Fact]
     public async Task Connect_FromRangeWithoutSmtp_Gets554()
     {
         await using var server = await TestServer.StartAsync(SmtpWorld.Seed);
