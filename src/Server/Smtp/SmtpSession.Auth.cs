@@ -34,44 +34,44 @@ internal sealed partial class SmtpSession
         switch (mechanism)
         {
             case SaslPlain.Name:
-            {
-                // RFC 4954 §4: "=" is an empty initial response; without one we send an empty challenge.
-                var response = initial ?? await ChallengeAsync("", cancellationToken);
-                if (response is null)
                 {
-                    return;
+                    // RFC 4954 §4: "=" is an empty initial response; without one we send an empty challenge.
+                    var response = initial ?? await ChallengeAsync("", cancellationToken);
+                    if (response is null)
+                    {
+                        return;
+                    }
+                    if (!SaslPlain.TryDecode(response, out var authzid, out user, out password) || authzid.Length > 0 && !authzid.Equals(user, StringComparison.OrdinalIgnoreCase))
+                    {
+                        Reply(SmtpReplies.AuthBadEncoding);
+                        return;
+                    }
+                    break;
                 }
-                if (!SaslPlain.TryDecode(response, out var authzid, out user, out password) || authzid.Length > 0 && !authzid.Equals(user, StringComparison.OrdinalIgnoreCase))
-                {
-                    Reply(SmtpReplies.AuthBadEncoding);
-                    return;
-                }
-                break;
-            }
             case SaslLogin.Name:
-            {
-                var userResponse = initial ?? await ChallengeAsync(SaslLogin.UserPrompt, cancellationToken);
-                if (userResponse is null)
                 {
-                    return;
+                    var userResponse = initial ?? await ChallengeAsync(SaslLogin.UserPrompt, cancellationToken);
+                    if (userResponse is null)
+                    {
+                        return;
+                    }
+                    if (!SaslLogin.TryDecode(userResponse, out user))
+                    {
+                        Reply(SmtpReplies.AuthBadEncoding);
+                        return;
+                    }
+                    var passwordResponse = await ChallengeAsync(SaslLogin.PasswordPrompt, cancellationToken);
+                    if (passwordResponse is null)
+                    {
+                        return;
+                    }
+                    if (!SaslLogin.TryDecode(passwordResponse, out password))
+                    {
+                        Reply(SmtpReplies.AuthBadEncoding);
+                        return;
+                    }
+                    break;
                 }
-                if (!SaslLogin.TryDecode(userResponse, out user))
-                {
-                    Reply(SmtpReplies.AuthBadEncoding);
-                    return;
-                }
-                var passwordResponse = await ChallengeAsync(SaslLogin.PasswordPrompt, cancellationToken);
-                if (passwordResponse is null)
-                {
-                    return;
-                }
-                if (!SaslLogin.TryDecode(passwordResponse, out password))
-                {
-                    Reply(SmtpReplies.AuthBadEncoding);
-                    return;
-                }
-                break;
-            }
             case SaslScramSha256.Name:
                 await ScramAsync(initial, cancellationToken);
                 return;

@@ -1,5 +1,5 @@
-using MailHost.Server.Logging;
 using System.Buffers;
+using MailHost.Server.Logging;
 using MailHost.Server.Queue;
 
 namespace MailHost.Server.Smtp;
