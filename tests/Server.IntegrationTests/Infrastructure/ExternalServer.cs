@@ -32,7 +32,7 @@ public sealed class ExternalServer : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var a in new[] { $"--MailHost:DataDir={dataDir}", $"--MailHost:Hostname={TestDataDir.Hostname}", "--MailHost:RevisionPollMilliseconds=200", "--urls=http://127.0.0.1:0" })
+        foreach (var a in new[] { $"--MailHost:DataDir={dataDir}", $"--MailHost:Hostname={TestDataDir.Hostname}", "--MailHost:RevisionPollMilliseconds=200", "--urls=http://127.0.0.1:0", "--MailHost:DnsServers=127.0.0.1:9" })
         {
             psi.ArgumentList.Add(a);
         }

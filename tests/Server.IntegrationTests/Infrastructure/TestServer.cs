@@ -44,6 +44,8 @@ public sealed class TestServer : IAsyncDisposable
             "--MailHost:RevisionPollMilliseconds=200",
             "--urls=http://127.0.0.1:0",
             "--environment=Production",
+            // Tests talk to loopback only: no look-up may reach the machine's real resolvers.
+            "--MailHost:DnsServers=127.0.0.1:9",
             .. extraArgs,
         ];
         var app = ServerHost.Build(args, TextWriter.Null);
