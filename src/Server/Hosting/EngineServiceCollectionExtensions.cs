@@ -1,5 +1,5 @@
-using MailHost.Server.Smtp;
 using MailHost.Server.Settings;
+using MailHost.Server.Smtp;
 using MailHost.Server.Tls;
 using MailHost.Shared.Data;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,5 @@
-using MailHost.Server.Hosting;
 using System.Text;
+using MailHost.Server.Hosting;
 
 namespace MailHost.Server.Smtp;
 

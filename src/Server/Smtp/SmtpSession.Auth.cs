@@ -34,50 +34,107 @@ internal sealed partial class SmtpSession
         switch (mechanism)
         {
             case SaslPlain.Name:
-            {
-                // RFC 4954 §4: "=" is an empty initial response; without one we send an empty challenge.
-                var response = initial ?? await ChallengeAsync("", cancellationToken);
-                if (response is null)
                 {
-                    return;
+                    // RFC 4954 §4: "=" is an empty initial response; without one we send an empty challenge.
+                    var response = initial ?? await ChallengeAsync("", cancellationToken);
+                    if (response is null)
+                    {
+                        return;
+                    }
+                    if (!SaslPlain.TryDecode(response, out var authzid, out user, out password) || authzid.Length > 0 && !authzid.Equals(user, StringComparison.OrdinalIgnoreCase))
+                    {
+                        Reply(SmtpReplies.AuthBadEncoding);
+                        return;
+                    }
+                    break;
                 }
-                if (!SaslPlain.TryDecode(response, out var authzid, out user, out password) || authzid.Length > 0 && !authzid.Equals(user, StringComparison.OrdinalIgnoreCase))
-                {
-                    Reply(SmtpReplies.AuthBadEncoding);
-                    return;
-                }
-                break;
-            }
             case SaslLogin.Name:
-            {
-                var userResponse = initial ?? await ChallengeAsync(SaslLogin.UserPrompt, cancellationToken);
-                if (userResponse is null)
                 {
-                    return;
+                    var userResponse = initial ?? await ChallengeAsync(SaslLogin.UserPrompt, cancellationToken);
+                    if (userResponse is null)
+                    {
+                        return;
+                    }
+                    if (!SaslLogin.TryDecode(userResponse, out user))
+                    {
+                        Reply(SmtpReplies.AuthBadEncoding);
+                        return;
+                    }
+                    var passwordResponse = await ChallengeAsync(SaslLogin.PasswordPrompt, cancellationToken);
+                    if (passwordResponse is null)
+                    {
+                        return;
+                    }
+                    if (!SaslLogin.TryDecode(passwordResponse, out password))
+                    {
+                        Reply(SmtpReplies.AuthBadEncoding);
+                        return;
+                    }
+                    break;
                 }
-                if (!SaslLogin.TryDecode(userResponse, out user))
-                {
-                    Reply(SmtpReplies.AuthBadEncoding);
-                    return;
-                }
-                var passwordResponse = await ChallengeAsync(SaslLogin.PasswordPrompt, cancellationToken);
-                if (passwordResponse is null)
-                {
-                    return;
-                }
-                if (!SaslLogin.TryDecode(passwordResponse, out password))
-                {
-                    Reply(SmtpReplies.AuthBadEncoding);
-                    return;
-                }
-                break;
-            }
+            case SaslScramSha256.Name:
+                await ScramAsync(initial, cancellationToken);
+                return;
             default:
                 Reply(SmtpReplies.UnknownMechanism);
                 return;
         }
         _authMechanism = mechanism;
         var result = await _services.Verifier.VerifyAsync(user, password, _connection.Listener.Protocol, cancellationToken);
+        await CompleteAuthenticationAsync(result, user, cancellationToken);
+    }
+
+    /// <summary>SCRAM-SHA-256 (RFC 7677): two round trips; the server-final message goes out as a 334 the client answers with an empty line.</summary>
+    private async Task ScramAsync(string? initial, CancellationToken cancellationToken)
+    {
+        var snapshot = _connection.CurrentSnapshot;
+        var scram = new SaslScramSha256();
+        var first = initial ?? await ChallengeAsync("", cancellationToken);
+        if (first is null)
+        {
+            return;
+        }
+        if (!SaslEncoding.TryDecodeUtf8(first, out var clientFirst) || scram.Start(clientFirst, key => snapshot.Accounts.TryGetValue(key, out var a) ? a.PasswordHash : null) is not { } serverFirst)
+        {
+            Reply(SmtpReplies.AuthBadEncoding);
+            return;
+        }
+        var final = await ChallengeAsync(ToBase64(serverFirst), cancellationToken);
+        if (final is null)
+        {
+            return;
+        }
+        if (!SaslEncoding.TryDecodeUtf8(final, out var clientFinal))
+        {
+            Reply(SmtpReplies.AuthBadEncoding);
+            return;
+        }
+        _authMechanism = SaslScramSha256.Name;
+        var serverFinal = scram.Finish(clientFinal);
+        snapshot.Accounts.TryGetValue(scram.User.Trim().ToLowerInvariant(), out var account);
+        var result = (serverFinal, account) switch
+        {
+            (_, null) => new AuthResult(null, AuthFailure.UnknownUser),
+            (null, _) => new AuthResult(null, AuthFailure.BadPassword),
+            (_, { Enabled: false }) => new AuthResult(null, AuthFailure.Disabled),
+            (_, { AllowSmtp: false }) => new AuthResult(null, AuthFailure.ProtocolDenied),
+            _ => new AuthResult(account, AuthFailure.None),
+        };
+        if (result.Succeeded)
+        {
+            var ack = await ChallengeAsync(ToBase64(serverFinal!), cancellationToken);
+            if (ack is null)
+            {
+                return;
+            }
+        }
+        await CompleteAuthenticationAsync(result, scram.User, cancellationToken);
+    }
+
+    private static string ToBase64(string text) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text));
+
+    private async Task CompleteAuthenticationAsync(AuthResult result, string user, CancellationToken cancellationToken)
+    {
         var remote = _connection.RemoteAddress;
         if (result.Succeeded)
         {

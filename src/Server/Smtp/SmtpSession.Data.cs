@@ -1,5 +1,5 @@
-using MailHost.Server.Logging;
 using System.Buffers;
+using MailHost.Server.Logging;
 using MailHost.Server.Queue;
 
 namespace MailHost.Server.Smtp;
@@ -26,10 +26,16 @@ internal sealed partial class SmtpSession
             Reply(transaction.RcptAttempted ? SmtpReplies.NoValidRecipients : SmtpReplies.NeedRcpt);
             return;
         }
+        // The spool file is opened before 354, so a full or broken disk is a clean 451, not a dropped session.
+        if (TryOpenWriter(transaction) is not { } opened)
+        {
+            Reply(SmtpReplies.LocalError);
+            return;
+        }
+        await using var writer = opened;
         Reply(SmtpReplies.StartData);
         await FlushAsync(cancellationToken);
 
-        await using var writer = OpenWriter(transaction);
         var receiver = new DataReceiver();
         var staging = new ArrayBufferWriter<byte>(16 * 1024);
         while (true)
@@ -83,7 +89,8 @@ internal sealed partial class SmtpSession
         }
         if (refusal is null && transaction!.Chunks is null)
         {
-            transaction.Chunks = OpenWriter(transaction);
+            transaction.Chunks = TryOpenWriter(transaction);
+            refusal = transaction.Chunks is null ? SmtpReplies.LocalError : null;
         }
         // The chunk is always read, even when refused, so the next command is read from the right place.
         var remaining = size;
@@ -124,6 +131,19 @@ internal sealed partial class SmtpSession
         }
         await using var writer = transaction!.Chunks!;
         await FinishMessageAsync(transaction, writer, cancellationToken);
+    }
+
+    private MessageWriter? TryOpenWriter(SmtpTransaction transaction)
+    {
+        try
+        {
+            return OpenWriter(transaction);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            SmtpLog.SpoolFailed(_services.Logger, "(new)", ex);
+            return null;
+        }
     }
 
     private MessageWriter OpenWriter(SmtpTransaction transaction)

@@ -49,7 +49,7 @@ internal sealed partial class SmtpSession
         // RFC 4954 §4 / RFC 3207 §4: AUTH only where the listener and range allow it and TLS is up if the range wants it.
         if (_authUser is null && policy.MayAuthenticate(_connection.IsSecure) && !(listener.TlsMode == TlsMode.StartTlsRequired && !_connection.IsSecure))
         {
-            lines.Add($"AUTH {SaslPlain.Name} {SaslLogin.Name}");
+            lines.Add($"AUTH {SaslPlain.Name} {SaslLogin.Name} {SaslScramSha256.Name}");
         }
         lines.Add("HELP");
         // RFC 2034 §3: the EHLO reply carries no enhanced codes.

@@ -1,5 +1,5 @@
-using MailHost.Server.Logging;
 using System.IO.Pipelines;
+using MailHost.Server.Logging;
 using MailHost.Server.Protocol;
 
 namespace MailHost.Server.Smtp;

@@ -180,9 +180,11 @@ internal sealed partial class SmtpSession
         switch (command.Verb)
         {
             case "EHLO":
+                await ResetTransactionAsync();
                 Hello(command.Argument, extended: true);
                 break;
             case "HELO":
+                await ResetTransactionAsync();
                 Hello(command.Argument, extended: false);
                 break;
             case "NOOP":

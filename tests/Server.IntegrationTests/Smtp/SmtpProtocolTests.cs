@@ -84,6 +84,23 @@ public sealed class SmtpProtocolTests(SmtpFixture fixture) : IClassFixture<SmtpF
     }
 
     [Fact]
+    public async Task RandomBytes_NeverEndTheSession()
+    {
+        var random = new Random(5321);
+        await using var client = await Server.ConnectSmtpAsync();
+        for (var i = 0; i < 8; i++)
+        {
+            var junk = new byte[random.Next(1, 300)];
+            random.NextBytes(junk);
+            var text = new string(junk.Select(b => b is (byte)'\r' or (byte)'\n' ? 'x' : (char)b).ToArray());
+            var reply = await client.SmtpAsync(text);
+            Assert.Matches("^(250|5\\d\\d) ", reply[^1]);
+            await client.ExpectAsync("RSET", "250");
+        }
+        await client.ExpectAsync("NOOP", "250");
+    }
+
+    [Fact]
     public async Task ManyErrors_Gets421_AndClose()
     {
         var max = Server.Snapshot.Current.Server.MaxErrorsPerSession;

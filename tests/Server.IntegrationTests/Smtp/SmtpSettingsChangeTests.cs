@@ -70,6 +70,25 @@ public sealed class SmtpSettingsChangeTests
     }
 
     [Fact]
+    public async Task ReceivedHeader_ShowsAuthUser_OnlyWhenConfigured()
+    {
+        await using var server = await TestServer.StartAsync(db =>
+        {
+            SmtpWorld.Seed(db);
+            var settings = db.ServerSettings.Single();
+            settings.ReceivedHeaderShowsAuthUser = true;
+            settings.VrfyEnabled = true;
+        });
+        await using var client = await server.ConnectImplicitTlsAsync("submissions");
+        await client.ExpectAsync("EHLO x", "250");
+        await client.ExpectAsync("VRFY alice", "252 2.0.0");
+        await client.ExpectAsync("AUTH PLAIN " + MailHost.Server.Auth.SaslPlain.Encode("", "alice@example.com", SmtpWorld.Password), "235");
+        var reply = await client.SendMessageAsync("alice@example.com", "someone@remote.example");
+        var (_, content) = await server.QueuedAsync(reply);
+        Assert.Contains("\t(Authenticated sender: alice@example.com)\r\n", content);
+    }
+
+    [Fact]
     public async Task Connect_FromRangeWithoutSmtp_Gets554()
     {
         await using var server = await TestServer.StartAsync(SmtpWorld.Seed);
@@ -91,6 +110,23 @@ public sealed class SmtpSettingsChangeTests
         await using var three = await LineClient.ConnectAsync(server.Port("smtp"));
         Assert.StartsWith("421 4.7.0", (await three.ReadSmtpReplyAsync())[^1]);
         Assert.Null(await three.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Connect_OverListenerLimit_Gets421()
+    {
+        await using var server = await TestServer.StartAsync(db =>
+        {
+            SmtpWorld.Seed(db);
+            foreach (var l in db.Listeners.Where(l => l.Name == "smtp"))
+            {
+                l.MaxConnections = 1;
+            }
+        });
+        await using var one = await server.ConnectSmtpAsync();
+        await using var two = await LineClient.ConnectAsync(server.Port("smtp"));
+        Assert.StartsWith("421 4.7.0", (await two.ReadSmtpReplyAsync())[^1]);
+        await one.ExpectAsync("NOOP", "250");
     }
 
     [Fact]

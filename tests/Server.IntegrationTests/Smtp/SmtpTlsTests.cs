@@ -53,7 +53,7 @@ public sealed class SmtpTlsTests(SmtpFixture fixture) : IClassFixture<SmtpFixtur
         await client.ExpectAsync("STARTTLS", "220");
         await client.UpgradeToTlsAsync();
         ehlo = await client.ExpectAsync("EHLO x", "250");
-        Assert.Contains("250-AUTH PLAIN LOGIN", ehlo);
+        Assert.Contains("250-AUTH PLAIN LOGIN SCRAM-SHA-256", ehlo);
     }
 
     [Fact]
