@@ -1,17 +1,18 @@
+using System.Text.Json;
 using MailHost.Server.Queue;
-using Microsoft.Extensions.Options;
 
 namespace MailHost.Server.Cli;
 
 /// <summary>
 /// `mailhost queue list|flush|retry|hold|release|delete`: edits the spool files directly; the running
-/// server notices the rewritten envelope (folder watch) and acts on it.
+/// server notices the rewritten envelope (folder watch) and acts on it. It does not construct a
+/// <see cref="MessageSpool"/>, whose start-up cleanup of *.tmp files would race a running server's enqueue.
 /// </summary>
 internal static class QueueCommands
 {
     public static async Task<int> RunAsync(CliContext c)
     {
-        var spool = new MessageSpool(Options.Create(c.Options));
+        var spool = new SpoolFiles(Path.Combine(c.Options.FullDataDir, "queue"));
         var verb = c.Arg(1, "verb (list|flush|retry|hold|release|delete)");
         switch (verb)
         {
@@ -81,7 +82,7 @@ internal static class QueueCommands
         }
     }
 
-    private static async Task<bool> EditAsync(MessageSpool spool, string id, Action<QueuedMessage> edit)
+    private static async Task<bool> EditAsync(SpoolFiles spool, string id, Action<QueuedMessage> edit)
     {
         using (await SpoolLocks.AcquireAsync(id, CancellationToken.None))
         {
@@ -93,6 +94,66 @@ internal static class QueueCommands
             edit(message);
             await spool.WriteEnvelopeAsync(message, CancellationToken.None);
             return true;
+        }
+    }
+
+    /// <summary>The spool's envelope format (MessageSpool's JSON, temp file + rename + directory fsync), for another process.</summary>
+    private sealed class SpoolFiles(string dir)
+    {
+        private string EnvelopePath(string id) => Path.Combine(dir, id + ".json");
+
+        public IEnumerable<string> ListIds() =>
+            Directory.Exists(dir) ? Directory.EnumerateFiles(dir, "*.json").Select(p => Path.GetFileNameWithoutExtension(p)).Order(StringComparer.Ordinal) : [];
+
+        public async Task<QueuedMessage?> ReadAsync(string id, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await using var stream = File.OpenRead(EnvelopePath(id));
+                return await JsonSerializer.DeserializeAsync<QueuedMessage>(stream, cancellationToken: cancellationToken);
+            }
+            catch (FileNotFoundException)
+            {
+                return null;
+            }
+        }
+
+        public async Task<List<QueuedMessage>> ListAsync(CancellationToken cancellationToken)
+        {
+            var list = new List<QueuedMessage>();
+            foreach (var id in ListIds())
+            {
+                if (await ReadAsync(id, cancellationToken) is { } m)
+                {
+                    list.Add(m);
+                }
+            }
+            return list;
+        }
+
+        public async Task WriteEnvelopeAsync(QueuedMessage message, CancellationToken cancellationToken)
+        {
+            var temp = EnvelopePath(message.Id) + ".cli.tmp";
+            await using (var stream = new FileStream(temp, new FileStreamOptions
+            {
+                Mode = FileMode.Create,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            }))
+            {
+                await JsonSerializer.SerializeAsync(stream, message, cancellationToken: cancellationToken);
+                await stream.FlushAsync(cancellationToken);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, EnvelopePath(message.Id), overwrite: true);
+            DirectorySync.Fsync(dir);
+        }
+
+        public void Remove(string id)
+        {
+            File.Delete(EnvelopePath(id));
+            File.Delete(Path.Combine(dir, id + ".eml"));
+            DirectorySync.Fsync(dir);
         }
     }
 }

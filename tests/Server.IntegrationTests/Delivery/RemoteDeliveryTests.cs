@@ -159,6 +159,48 @@ public sealed class RemoteDeliveryTests
     }
 
     [Fact]
+    public async Task EsmtpParameters_8BitDsnAndIpv6First_PassedToPeer()
+    {
+        // mx1 has an IPv6 address (tried first, refused: the sink listens on IPv4 only) and an IPv4 one.
+        using var dns = await DnsmasqServer.StartAsync([
+            DnsmasqServer.Mx("example.test", "mx1.example.test", 10),
+            DnsmasqServer.Address("mx1.example.test", "127.0.0.1,::1"),
+        ]);
+        using var sink = await SmtpSink.StartAsync();
+        await using var server = await DeliveryHarness.StartAsync(dns, sink.Port);
+        var id = await DeliveryHarness.EnqueueAsync(server, Sender, ["bob@example.test"], DeliveryHarness.Message(Sender, "bob@example.test", "8bit", "Grüße aus Köln\r\n"), m =>
+        {
+            m.Body = "8BITMIME";
+            m.DsnRet = "HDRS";
+            m.DsnEnvelopeId = "abc123";
+            m.Recipients[0].Notify = "FAILURE,DELAY";
+        });
+
+        await DeliveryHarness.WaitAsync(server, id, m => m is null);
+
+        var dumped = await sink.WaitForMessageAsync(TimeSpan.FromSeconds(5));
+        Assert.Matches(@"X-Mail-Args: <alice@mailhost\.test> BODY=8BITMIME RET=HDRS ENVID=abc123", dumped);
+        Assert.Contains("X-Rcpt-Args: <bob@example.test> NOTIFY=FAILURE,DELAY", dumped);
+        Assert.Contains("Grüße aus Köln", dumped);
+        Assert.StartsWith("mx1.example.test [127.0.0.1]", Assert.Single(await DeliveryHarness.LogAsync(server)).RemoteHost);
+    }
+
+    [Fact]
+    public async Task SmtpUtf8Recipient_PeerWithoutSmtpUtf8_Bounced()
+    {
+        using var dns = await DnsAsync();
+        using var sink = await SmtpSink.StartAsync();
+        await using var server = await DeliveryHarness.StartAsync(dns, sink.Port);
+        var id = await DeliveryHarness.EnqueueAsync(server, Sender, ["bøb@example.test"], DeliveryHarness.Message(Sender, "bøb@example.test"), m => m.SmtpUtf8 = true);
+
+        await DeliveryHarness.WaitAsync(server, id, m => m is null);
+
+        Assert.Empty(sink.Messages());
+        var (_, content) = Assert.Single(await DeliveryHarness.OthersAsync(server, id));
+        Assert.Contains("Status: 5.6.7", content);
+    }
+
+    [Fact]
     public async Task HeldMessage_NotDeliveredUntilReleased()
     {
         using var dns = await DnsAsync();
