@@ -2,6 +2,9 @@ using System.Diagnostics;
 using MailHost.Server.IntegrationTests.Infrastructure;
 using MailHost.Server.IntegrationTests.Storage;
 using MailHost.Server.Queue;
+using MailHost.Shared.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MailHost.Server.IntegrationTests.Imap;
 
@@ -64,6 +67,12 @@ public sealed class ImapSessionsTests(MailServerFixture fixture)
             await Task.Delay(50);
         }
         Assert.Empty(fixture.Spool.ListIds());
+        var activity = fixture.Server.Services.GetRequiredService<MailHost.Server.Logging.ActivityLog>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await activity.FlushAsync(cts.Token);
+        var factory = fixture.Server.Services.GetRequiredService<IDbContextFactory<MailHostDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(cts.Token);
+        Assert.True(await db.DeliveryLog.AnyAsync(e => e.Recipient == "carol@example.com" && e.Result == "delivered", cts.Token));
     }
 
     [Fact]
