@@ -150,3 +150,33 @@ public sealed class ImapSessionsTests(MailServerFixture fixture)
         Assert.StartsWith("b NO [OVERQUOTA]", (await c.UntilTaggedAsync("b"))[^1]);
     }
 }
+
+[Collection("mailstore")]
+public sealed class ImapRev2Tests(MailServerFixture fixture)
+{
+    [Fact]
+    public async Task Rev2_EnableThenSearchAndNonPeekFetch_EsearchAndSeenSet()
+    {
+        await fixture.PutAsync("frank@example.com", "Junk", "Subject: r2\r\n\r\nx\r\n");
+        await using var c = await LineClient.ConnectAsync(fixture.Port("imaps"));
+        await c.UpgradeToTlsAsync();
+        await c.ReadLineAsync();
+        await c.LoginAsync("frank@example.com");
+        Assert.Equal("* ENABLED IMAP4rev2", (await c.CommandAsync("e", "ENABLE IMAP4rev2"))[0]);
+        var select = await c.CommandAsync("s", "SELECT Junk");
+        Assert.DoesNotContain(select, l => l.Contains("RECENT", StringComparison.Ordinal));
+        Assert.Contains("* LIST () \"/\" Junk", select);
+        Assert.Equal("* ESEARCH (TAG \"a\") ALL 1", (await c.CommandAsync("a", "SEARCH UNSEEN"))[0]);
+        Assert.Equal("* ESEARCH (TAG \"b\") UID COUNT 1", (await c.CommandAsync("b", "UID SEARCH RETURN (COUNT) ALL"))[0]);
+        var fetch = await c.CommandAsync("f", "FETCH 1 BODY[TEXT]");
+        Assert.Contains(fetch, l => l.Contains("FLAGS (\\Seen)", StringComparison.Ordinal));
+        Assert.Equal("* ESEARCH (TAG \"g\")", (await c.CommandAsync("g", "SEARCH UNSEEN"))[0]);
+        var lsub = await c.CommandAsync("l", "LSUB \"\" *");
+        Assert.Contains("* LSUB (\\HasNoChildren) \"/\" Junk", lsub);
+        Assert.Contains("* NAMESPACE ((\"\" \"/\")) NIL NIL", await c.CommandAsync("n", "NAMESPACE"));
+        var examine = await c.CommandAsync("x", "EXAMINE Junk");
+        Assert.StartsWith("x OK [READ-ONLY]", examine[^1]);
+        Assert.StartsWith("y NO [READ-ONLY]", (await c.CommandAsync("y", "STORE 1 +FLAGS (\\Flagged)"))[^1]);
+        Assert.StartsWith("z OK", (await c.CommandAsync("z", "UNSELECT"))[^1]);
+    }
+}
