@@ -154,7 +154,7 @@ internal sealed partial class ImapSession
         var reference = r.ListMailbox();
         r.Space();
         var patterns = new List<string>();
-        if (!lsub && r.Peek() == '(' )
+        if (!lsub && r.Peek() == '(')
         {
             r.Expect('(');
             do
