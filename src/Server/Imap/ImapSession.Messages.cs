@@ -213,7 +213,7 @@ internal sealed partial class ImapSession
         r.Space();
         var set = r.SequenceSet();
         r.Space();
-        var name = r.AString();
+        var name = MailboxName(r.AString());
         r.End();
         var word = (uid ? "UID " : "") + (move ? "MOVE" : "COPY");
         if (move && Selected.ReadOnly)

@@ -180,3 +180,21 @@ public sealed class ImapRev2Tests(MailServerFixture fixture)
         Assert.StartsWith("z OK", (await c.CommandAsync("z", "UNSELECT"))[^1]);
     }
 }
+
+[Collection("mailstore")]
+public sealed class ImapMailboxNameTests(MailServerFixture fixture)
+{
+    [Fact]
+    public async Task NonAsciiMailbox_Rev1SeesModifiedUtf7_Rev2SeesUtf8()
+    {
+        await using var c = await LineClient.ConnectAsync(fixture.Port("imaps"));
+        await c.UpgradeToTlsAsync();
+        await c.ReadLineAsync();
+        await c.LoginAsync("erin@example.com");
+        Assert.StartsWith("a OK", (await c.CommandAsync("a", "CREATE Entw&APw-rfe"))[^1]);
+        Assert.Contains("* LIST (\\HasNoChildren) \"/\" Entw&APw-rfe", await c.CommandAsync("b", "LIST \"\" Entw*"));
+        await c.CommandAsync("e", "ENABLE IMAP4rev2");
+        Assert.Contains("* LIST (\\HasNoChildren) \"/\" \"Entwürfe\"", await c.CommandAsync("d", "LIST \"\" Entw*"));
+        Assert.StartsWith("f OK", (await c.CommandAsync("f", "SELECT Entwürfe"))[^1]);
+    }
+}
