@@ -51,7 +51,8 @@ public sealed partial class ImapCommandReader(LineReader lines, Func<string, Can
             }
             var length = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
             var nonSync = match.Groups[2].Value == "+";
-            if (length > maxLiteral)
+            // Per literal and for the command as a whole (several literals in one command).
+            if (length > maxLiteral || command.WrittenCount + length > maxCommand)
             {
                 if (nonSync)
                 {

@@ -8,10 +8,16 @@ internal sealed partial class ImapSession
 {
     private string Account => _account!.Address;
 
+    /// <summary>A mailbox name as the client sent it, in our UTF-8 form (IMAP4rev1 clients send modified UTF-7).</summary>
+    private string MailboxName(string wire) => _rev2 ? wire : ModifiedUtf7.Decode(wire);
+
+    /// <summary>A mailbox name as this client expects to see it.</summary>
+    private string DisplayName(string name) => _rev2 ? name : ModifiedUtf7.Encode(name);
+
     private async Task SelectAsync(string tag, bool readOnly, ImapReader r, CancellationToken ct)
     {
         r.Space();
-        var name = r.AString();
+        var name = MailboxName(r.AString());
         if (r.TryChar(' '))
         {
             _ = r.Rest(); // select parameters (CONDSTORE, QRESYNC) are not supported: ignored
@@ -56,7 +62,7 @@ internal sealed partial class ImapSession
         _out.Line($"* OK [UIDNEXT {box.UidNext}] Predicted next UID");
         if (_rev2)
         {
-            _out.Raw("* LIST () \"/\" ").AString(box.Name).Raw("\r\n");
+            _out.Raw("* LIST () \"/\" ").AString(DisplayName(box.Name)).Raw("\r\n");
         }
         _out.Line($"{tag} OK [{(readOnly ? "READ-ONLY" : "READ-WRITE")}] {(readOnly ? "EXAMINE" : "SELECT")} completed");
     }
@@ -64,7 +70,7 @@ internal sealed partial class ImapSession
     private async Task CreateAsync(string tag, ImapReader r, CancellationToken ct)
     {
         r.Space();
-        var name = r.AString();
+        var name = MailboxName(r.AString());
         string? use = null;
         if (r.TryChar(' '))
         {
@@ -95,7 +101,7 @@ internal sealed partial class ImapSession
     private async Task DeleteAsync(string tag, ImapReader r, CancellationToken ct)
     {
         r.Space();
-        var name = r.AString();
+        var name = MailboxName(r.AString());
         r.End();
         if (_selected is not null && _selected.Info.Name == MailStore.NormalizeName(name))
         {
@@ -114,9 +120,9 @@ internal sealed partial class ImapSession
     private async Task RenameAsync(string tag, ImapReader r, CancellationToken ct)
     {
         r.Space();
-        var from = r.AString();
+        var from = MailboxName(r.AString());
         r.Space();
-        var to = r.AString();
+        var to = MailboxName(r.AString());
         r.End();
         var error = await _store.RenameMailboxAsync(Account, from, to, ct);
         if (error == StoreError.None && _selected is not null && await _store.GetMailboxByIdAsync(_selected.Info.Id, ct) is { } renamed)
@@ -135,7 +141,7 @@ internal sealed partial class ImapSession
     private async Task SubscribeAsync(string tag, bool subscribe, ImapReader r, CancellationToken ct)
     {
         r.Space();
-        var name = r.AString();
+        var name = MailboxName(r.AString());
         r.End();
         var error = await _store.SetSubscribedAsync(Account, name, subscribe, ct);
         // Unsubscribing a name that does not exist is harmless; subscribing one is refused.
@@ -151,22 +157,22 @@ internal sealed partial class ImapSession
             selection = ReadOptionList(r);
             r.Space();
         }
-        var reference = r.ListMailbox();
+        var reference = MailboxName(r.ListMailbox());
         r.Space();
         var patterns = new List<string>();
-        if (!lsub && r.Peek() == '(' )
+        if (!lsub && r.Peek() == '(')
         {
             r.Expect('(');
             do
             {
-                patterns.Add(r.ListMailbox());
+                patterns.Add(MailboxName(r.ListMailbox()));
             }
             while (r.TryChar(' '));
             r.Expect(')');
         }
         else
         {
-            patterns.Add(r.ListMailbox());
+            patterns.Add(MailboxName(r.ListMailbox()));
         }
         var returns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         List<string>? statusItems = null;
@@ -220,7 +226,7 @@ internal sealed partial class ImapSession
             {
                 attributes.Add(box.SpecialUse);
             }
-            _out.Raw($"* {word} ({string.Join(' ', attributes)}) \"/\" ").AString(box.Name).Raw("\r\n");
+            _out.Raw($"* {word} ({string.Join(' ', attributes)}) \"/\" ").AString(DisplayName(box.Name)).Raw("\r\n");
             if (statusItems is not null)
             {
                 await WriteStatusAsync(box, statusItems, ct);
@@ -264,7 +270,7 @@ internal sealed partial class ImapSession
     private async Task StatusAsync(string tag, ImapReader r, CancellationToken ct)
     {
         r.Space();
-        var name = r.AString();
+        var name = MailboxName(r.AString());
         r.Space();
         var items = ReadOptionList(r).Select(s => s.ToUpperInvariant()).ToList();
         r.End();
@@ -297,13 +303,13 @@ internal sealed partial class ImapSession
                 _ => throw new ImapParseException($"unknown status item {item}"),
             });
         }
-        _out.Raw("* STATUS ").AString(box.Name).Raw($" ({string.Join(' ', values)})\r\n");
+        _out.Raw("* STATUS ").AString(DisplayName(box.Name)).Raw($" ({string.Join(' ', values)})\r\n");
     }
 
     private async Task AppendAsync(string tag, ImapReader r, CancellationToken ct)
     {
         r.Space();
-        var name = r.AString();
+        var name = MailboxName(r.AString());
         r.Space();
         IReadOnlyList<string> flags = [];
         if (r.Peek() == '(')

@@ -27,24 +27,29 @@ internal sealed partial class ImapSession
         var targets = Selected.Resolve(set, uid);
         var needsContent = items.Any(i => i.NeedsContent);
         var setsSeen = !Selected.ReadOnly && items.Any(i => i.SetsSeen);
-        foreach (var (seq, message) in targets)
+        if (setsSeen && targets.Where(t => !t.Message.Has(Flags.Seen)).Select(t => t.Message.Uid).ToList() is { Count: > 0 } unseen)
         {
-            var entry = message;
-            if (setsSeen && !entry.Has(Flags.Seen))
+            // One store call for the whole set, not one per message.
+            var changes = (await _store.StoreFlagsAsync(Selected.Info.Id, unseen, FlagMode.Add, [Flags.Seen], ct)).ToDictionary(c => c.Uid);
+            for (var i = 0; i < targets.Count; i++)
             {
-                var changes = await _store.StoreFlagsAsync(Selected.Info.Id, [entry.Uid], FlagMode.Add, [Flags.Seen], ct);
-                if (changes.Count == 1)
+                if (changes.TryGetValue(targets[i].Message.Uid, out var change))
                 {
-                    entry = entry with { Flags = changes[0].Flags };
-                    Selected.Messages[seq - 1] = entry;
-                    if (!items.Any(i => i.Kind == FetchKind.Flags))
-                    {
-                        items.Add(new FetchItem(FetchKind.Flags));
-                    }
+                    var updated = targets[i].Message with { Flags = change.Flags, ModSeq = change.ModSeq };
+                    targets[i] = (targets[i].Seq, updated);
+                    Selected.Messages[targets[i].Seq - 1] = updated;
                 }
             }
+            if (!items.Any(i => i.Kind == FetchKind.Flags))
+            {
+                items.Add(new FetchItem(FetchKind.Flags));
+            }
+        }
+        foreach (var (seq, entry) in targets)
+        {
             byte[] content = needsContent ? await _store.Files.ReadAsync(entry.File, ct) : [];
-            var parsed = needsContent ? MimeParser.Parse(content) : null;
+            MimeEntity? parsed = null;
+            MimeEntity Parsed() => parsed ??= MimeParser.Parse(content);
             _out.Raw($"* {seq} FETCH (");
             var first = true;
             foreach (var item in items)
@@ -54,7 +59,7 @@ internal sealed partial class ImapSession
                     _out.Raw(" ");
                 }
                 first = false;
-                WriteFetchItem(item, entry, content, parsed);
+                WriteFetchItem(item, entry, content, Parsed);
             }
             _out.Raw(")\r\n");
             if (_out.Length > 256 * 1024)
@@ -65,7 +70,7 @@ internal sealed partial class ImapSession
         _out.Line($"{tag} OK {(uid ? "UID " : "")}FETCH completed");
     }
 
-    private void WriteFetchItem(FetchItem item, MessageEntry entry, byte[] content, MimeEntity? parsed)
+    private void WriteFetchItem(FetchItem item, MessageEntry entry, byte[] content, Func<MimeEntity> parsed)
     {
         switch (item.Kind)
         {
@@ -86,26 +91,27 @@ internal sealed partial class ImapSession
                 break;
             case FetchKind.Envelope:
                 _out.Raw("ENVELOPE ");
-                EnvelopeFormatter.Write(_out, parsed!);
+                EnvelopeFormatter.Write(_out, parsed());
                 break;
             case FetchKind.Body or FetchKind.BodyStructure:
                 _out.Raw(item.Kind == FetchKind.Body ? "BODY " : "BODYSTRUCTURE ");
-                BodyStructureFormatter.Write(_out, parsed!, content, item.Kind == FetchKind.BodyStructure);
+                BodyStructureFormatter.Write(_out, parsed(), content, item.Kind == FetchKind.BodyStructure);
                 break;
             case FetchKind.Rfc822:
                 _out.Raw("RFC822 ").Literal(content);
                 break;
             case FetchKind.Rfc822Header:
-                _out.Raw("RFC822.HEADER ").Literal(SectionExtractor.Extract(content, parsed!, "HEADER"));
+                _out.Raw("RFC822.HEADER ").Literal(SectionExtractor.Extract(content, parsed(), "HEADER"));
                 break;
             case FetchKind.Rfc822Text:
-                _out.Raw("RFC822.TEXT ").Literal(SectionExtractor.Extract(content, parsed!, "TEXT"));
+                _out.Raw("RFC822.TEXT ").Literal(SectionExtractor.Extract(content, parsed(), "TEXT"));
                 break;
             case FetchKind.Section:
-                WritePartial("BODY", item, SectionExtractor.Extract(content, parsed!, item.Section));
+                // BODY[] is the whole message: no need to parse it.
+                WritePartial("BODY", item, item.Section.Length == 0 ? content : SectionExtractor.Extract(content, parsed(), item.Section));
                 break;
             case FetchKind.Binary or FetchKind.BinarySize:
-                var data = Binary(content, parsed!, item.Section);
+                var data = Binary(content, parsed(), item.Section);
                 if (item.Kind == FetchKind.BinarySize)
                 {
                     _out.Raw($"BINARY.SIZE[{item.Section}] {data.Length}");
@@ -207,7 +213,7 @@ internal sealed partial class ImapSession
         r.Space();
         var set = r.SequenceSet();
         r.Space();
-        var name = r.AString();
+        var name = MailboxName(r.AString());
         r.End();
         var word = (uid ? "UID " : "") + (move ? "MOVE" : "COPY");
         if (move && Selected.ReadOnly)

@@ -354,6 +354,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
     {
         _selected?.Dispose();
         _activity.Add(_log);
+        await TlsClose.ShutdownAsync(_conn.Stream);
         await _pipe.CompleteAsync();
     }
 }

@@ -128,9 +128,8 @@ public sealed class SearchQuery
                 return Flag(Flags.Flagged, false);
             case "UNSEEN":
                 return Flag(Flags.Seen, false);
-            case "NEW":
-                // No \Recent in this store (IMAP4rev2 dropped it): NEW is RECENT UNSEEN, so nothing.
-            case "RECENT":
+            // No \Recent in this store (IMAP4rev2 dropped it): NEW is RECENT UNSEEN, so nothing.
+            case "NEW" or "RECENT":
                 return Meta(_ => false);
             case "OLD":
                 return Meta(_ => true);

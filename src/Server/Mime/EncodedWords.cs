@@ -72,7 +72,9 @@ public static class Charsets
                 }
                 catch (ArgumentException)
                 {
-                    return null;
+                    // Without the code-pages provider the other single-byte sets are read as Latin-1:
+                    // ASCII stays right, which is what searching mostly needs.
+                    return name.StartsWith("iso-8859-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("windows-125", StringComparison.OrdinalIgnoreCase) ? Encoding.Latin1 : null;
                 }
         }
     }

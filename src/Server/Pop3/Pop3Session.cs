@@ -451,6 +451,7 @@ internal sealed class Pop3Session : IAsyncDisposable
             _locked.TryRemove(_account.Address, out _);
         }
         _activity.Add(_log);
+        await TlsClose.ShutdownAsync(_conn.Stream);
         await _pipe.CompleteAsync();
     }
 }

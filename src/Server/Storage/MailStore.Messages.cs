@@ -98,13 +98,34 @@ public sealed partial class MailStore
     private static async Task<long> NextModSeqAsync(SqliteConnection c, SqliteTransaction tx, long mailboxId, CancellationToken cancellationToken) =>
         Convert.ToInt64(await ScalarAsync(c, tx, "UPDATE mailboxes SET modseq=modseq+1 WHERE id=$m RETURNING modseq", cancellationToken, ("$m", mailboxId)), CultureInfo.InvariantCulture);
 
+    /// <summary>The entries for some UIDs: row by row for a few, one scan for many.</summary>
+    private async Task<List<MessageEntry>> LoadAsync(long mailboxId, IReadOnlyCollection<long> uids, CancellationToken cancellationToken)
+    {
+        if (uids.Count > 64)
+        {
+            var wanted = uids.ToHashSet();
+            return [.. (await ListMessagesAsync(mailboxId, cancellationToken)).Where(m => wanted.Contains(m.Uid))];
+        }
+        await using var c = await _index.OpenAsync(cancellationToken);
+        var list = new List<MessageEntry>();
+        foreach (var uid in uids.Distinct().Order())
+        {
+            await using var cmd = Command(c, null, "SELECT uid,size,internal_date,flags,file,modseq FROM messages WHERE mailbox_id=$m AND uid=$u", ("$m", mailboxId), ("$u", uid));
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+            if (await r.ReadAsync(cancellationToken))
+            {
+                list.Add(new MessageEntry(r.GetInt64(0), r.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)), Flags.Parse(r.GetString(3)), r.GetString(4), r.GetInt64(5)));
+            }
+        }
+        return list;
+    }
+
     /// <summary>Changes flags on the given UIDs; returns the new flags of each message that exists.</summary>
     public async Task<List<FlagChange>> StoreFlagsAsync(long mailboxId, IReadOnlyCollection<long> uids, FlagMode mode, IReadOnlyList<string> flags, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uids);
         await InitializeAsync(cancellationToken);
-        var wanted = uids.ToHashSet();
-        var current = (await ListMessagesAsync(mailboxId, cancellationToken)).Where(m => wanted.Contains(m.Uid)).ToList();
+        var current = await LoadAsync(mailboxId, uids, cancellationToken);
         var changes = await _index.WriteAsync(async (c, tx) =>
         {
             var list = new List<FlagChange>();

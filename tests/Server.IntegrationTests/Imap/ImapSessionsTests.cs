@@ -2,6 +2,9 @@ using System.Diagnostics;
 using MailHost.Server.IntegrationTests.Infrastructure;
 using MailHost.Server.IntegrationTests.Storage;
 using MailHost.Server.Queue;
+using MailHost.Shared.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MailHost.Server.IntegrationTests.Imap;
 
@@ -64,6 +67,12 @@ public sealed class ImapSessionsTests(MailServerFixture fixture)
             await Task.Delay(50);
         }
         Assert.Empty(fixture.Spool.ListIds());
+        var activity = fixture.Server.Services.GetRequiredService<MailHost.Server.Logging.ActivityLog>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await activity.FlushAsync(cts.Token);
+        var factory = fixture.Server.Services.GetRequiredService<IDbContextFactory<MailHostDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(cts.Token);
+        Assert.True(await db.DeliveryLog.AnyAsync(e => e.Recipient == "carol@example.com" && e.Result == "delivered", cts.Token));
     }
 
     [Fact]
@@ -139,5 +148,53 @@ public sealed class ImapSessionsTests(MailServerFixture fixture)
         Assert.StartsWith("+", await c.ReadLineAsync());
         await c.SendLineAsync(body);
         Assert.StartsWith("b NO [OVERQUOTA]", (await c.UntilTaggedAsync("b"))[^1]);
+    }
+}
+
+[Collection("mailstore")]
+public sealed class ImapRev2Tests(MailServerFixture fixture)
+{
+    [Fact]
+    public async Task Rev2_EnableThenSearchAndNonPeekFetch_EsearchAndSeenSet()
+    {
+        await fixture.PutAsync("frank@example.com", "Junk", "Subject: r2\r\n\r\nx\r\n");
+        await using var c = await LineClient.ConnectAsync(fixture.Port("imaps"));
+        await c.UpgradeToTlsAsync();
+        await c.ReadLineAsync();
+        await c.LoginAsync("frank@example.com");
+        Assert.Equal("* ENABLED IMAP4rev2", (await c.CommandAsync("e", "ENABLE IMAP4rev2"))[0]);
+        var select = await c.CommandAsync("s", "SELECT Junk");
+        Assert.DoesNotContain(select, l => l.Contains("RECENT", StringComparison.Ordinal));
+        Assert.Contains("* LIST () \"/\" Junk", select);
+        Assert.Equal("* ESEARCH (TAG \"a\") ALL 1", (await c.CommandAsync("a", "SEARCH UNSEEN"))[0]);
+        Assert.Equal("* ESEARCH (TAG \"b\") UID COUNT 1", (await c.CommandAsync("b", "UID SEARCH RETURN (COUNT) ALL"))[0]);
+        var fetch = await c.CommandAsync("f", "FETCH 1 BODY[TEXT]");
+        Assert.Contains(fetch, l => l.Contains("FLAGS (\\Seen)", StringComparison.Ordinal));
+        Assert.Equal("* ESEARCH (TAG \"g\")", (await c.CommandAsync("g", "SEARCH UNSEEN"))[0]);
+        var lsub = await c.CommandAsync("l", "LSUB \"\" *");
+        Assert.Contains("* LSUB (\\HasNoChildren) \"/\" Junk", lsub);
+        Assert.Contains("* NAMESPACE ((\"\" \"/\")) NIL NIL", await c.CommandAsync("n", "NAMESPACE"));
+        var examine = await c.CommandAsync("x", "EXAMINE Junk");
+        Assert.StartsWith("x OK [READ-ONLY]", examine[^1]);
+        Assert.StartsWith("y NO [READ-ONLY]", (await c.CommandAsync("y", "STORE 1 +FLAGS (\\Flagged)"))[^1]);
+        Assert.StartsWith("z OK", (await c.CommandAsync("z", "UNSELECT"))[^1]);
+    }
+}
+
+[Collection("mailstore")]
+public sealed class ImapMailboxNameTests(MailServerFixture fixture)
+{
+    [Fact]
+    public async Task NonAsciiMailbox_Rev1SeesModifiedUtf7_Rev2SeesUtf8()
+    {
+        await using var c = await LineClient.ConnectAsync(fixture.Port("imaps"));
+        await c.UpgradeToTlsAsync();
+        await c.ReadLineAsync();
+        await c.LoginAsync("erin@example.com");
+        Assert.StartsWith("a OK", (await c.CommandAsync("a", "CREATE Entw&APw-rfe"))[^1]);
+        Assert.Contains("* LIST (\\HasNoChildren) \"/\" Entw&APw-rfe", await c.CommandAsync("b", "LIST \"\" Entw*"));
+        await c.CommandAsync("e", "ENABLE IMAP4rev2");
+        Assert.Contains("* LIST (\\HasNoChildren) \"/\" \"Entwürfe\"", await c.CommandAsync("d", "LIST \"\" Entw*"));
+        Assert.StartsWith("f OK", (await c.CommandAsync("f", "SELECT Entwürfe"))[^1]);
     }
 }

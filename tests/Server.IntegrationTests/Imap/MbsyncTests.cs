@@ -21,11 +21,14 @@ public sealed class MbsyncTests(MailServerFixture fixture) : IDisposable
             await fixture.PutAsync(account, "INBOX", $"From: s{i}@example.org\r\nSubject: message {i}\r\nMessage-ID: <{i}@sync>\r\n\r\nbody {i}\r\n");
         }
         Directory.CreateDirectory(Path.Combine(_dir, "mail"));
-        var pfx = Directory.GetFiles(Path.Combine(fixture.Server.DataDir, "certs"), "*.pfx").First();
-        using (var cert = X509CertificateLoader.LoadPkcs12FromFile(pfx, null))
+        // Trust exactly the server's certificates (an RSA and an ECDSA one; either may be negotiated).
+        var pem = new System.Text.StringBuilder();
+        foreach (var pfx in Directory.GetFiles(Path.Combine(fixture.Server.DataDir, "certs"), "*.pfx"))
         {
-            await File.WriteAllTextAsync(Path.Combine(_dir, "server.pem"), cert.ExportCertificatePem());
+            using var cert = X509CertificateLoader.LoadPkcs12FromFile(pfx, null);
+            pem.AppendLine(cert.ExportCertificatePem());
         }
+        await File.WriteAllTextAsync(Path.Combine(_dir, "server.pem"), pem.ToString());
         var config = Path.Combine(_dir, "mbsyncrc");
         await File.WriteAllTextAsync(config, $"""
             IMAPAccount test
