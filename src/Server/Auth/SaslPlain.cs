@@ -25,6 +25,10 @@ public static class SaslPlain
         return true;
     }
 
+    /// <summary>Decodes a PLAIN response whose authzid is empty or the user itself: acting as another user is not supported.</summary>
+    public static bool TryDecodeOwnIdentity(string base64, out string user, out string password) =>
+        TryDecode(base64, out var authzid, out user, out password) && (authzid.Length == 0 || authzid.Equals(user, StringComparison.OrdinalIgnoreCase));
+
     public static string Encode(string authzid, string user, string password) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"{authzid}\0{user}\0{password}"));
 }

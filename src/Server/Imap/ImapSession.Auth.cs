@@ -130,7 +130,7 @@ internal sealed partial class ImapSession
             return;
         }
         // RFC 4959: "=" is an empty initial response.
-        if (!SaslPlainDecoder.TryDecode(initial == "=" ? "" : initial, out var user, out var password))
+        if (!Auth.SaslPlain.TryDecodeOwnIdentity(initial == "=" ? "" : initial, out var user, out var password))
         {
             _out.Line($"{tag} BAD Malformed PLAIN response");
             return;

@@ -292,7 +292,7 @@ internal sealed class Pop3Session : IAsyncDisposable
             await SendAsync("-ERR Authentication cancelled", ct);
             return true;
         }
-        if (!SaslPlainDecoder.TryDecode(initial == "=" ? "" : initial, out var user, out var password))
+        if (!Auth.SaslPlain.TryDecodeOwnIdentity(initial == "=" ? "" : initial, out var user, out var password))
         {
             await SendAsync("-ERR Malformed PLAIN response", ct);
             return true;

@@ -41,7 +41,7 @@ internal sealed partial class SmtpSession
                     {
                         return;
                     }
-                    if (!SaslPlain.TryDecode(response, out var authzid, out user, out password) || authzid.Length > 0 && !authzid.Equals(user, StringComparison.OrdinalIgnoreCase))
+                    if (!SaslPlain.TryDecodeOwnIdentity(response, out user, out password))
                     {
                         Reply(SmtpReplies.AuthBadEncoding);
                         return;
