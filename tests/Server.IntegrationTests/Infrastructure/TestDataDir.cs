@@ -9,12 +9,20 @@ public static class TestDataDir
     public const string Hostname = "mx.test.local";
     public const string AdminPassword = "test-admin-password";
 
+    // Migrating, seeding and making two key pairs cost seconds on a busy machine: do it once per test run, then copy.
+    private static readonly Lazy<string> Template = new(() =>
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "mailhost-tests", "template-" + Guid.NewGuid().ToString("N"));
+        MailHostDatabase.Migrate(dir);
+        FirstRun.Seed(new MailHostOptions { DataDir = dir, Hostname = Hostname, AdminPassword = AdminPassword }, TextWriter.Null);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        return dir;
+    });
+
     public static async Task<(string DataDir, Dictionary<string, int> Ports)> CreateAsync(Action<MailHostDbContext>? seed = null)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "mailhost-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dataDir);
-        MailHostDatabase.Migrate(dataDir);
-        FirstRun.Seed(new MailHostOptions { DataDir = dataDir, Hostname = Hostname, AdminPassword = AdminPassword }, TextWriter.Null);
+        CopyDirectory(Template.Value, dataDir);
         var ports = new Dictionary<string, int>();
         await using (var db = new MailHostDbContext(MailHostDatabase.Options(dataDir)))
         {
@@ -28,6 +36,17 @@ public static class TestDataDir
             await db.SaveChangesAsync();
         }
         return (dataDir, ports);
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 
     public static void Delete(string dataDir)
