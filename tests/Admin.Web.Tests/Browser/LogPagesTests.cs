@@ -23,6 +23,8 @@ public sealed class LogPagesTests(ConsoleFixture fixture) : IClassFixture<Consol
         await Assertions.Expect(page.Locator("#delivery-grid")).ToContainTextAsync("old@example.org");
 
         await page.CheckAsync("#f-live");
+        // Rendered from the server's state, so the subscription exists before the entry is written.
+        await page.WaitForSelectorAsync("#live-state");
         Log.Add(new DeliveryLogEntry { TimeUtc = DateTime.UtcNow, MessageId = "<live@test>", Sender = "alice@example.com", Recipient = "bob@example.net", Result = "deferred", Reason = "451 try later", RemoteHost = "198.51.100.7", TlsVersion = "TLSv1.2" });
         // No reload: the live subscription brings it in.
         await Assertions.Expect(page.Locator("#delivery-grid")).ToContainTextAsync("alice@example.com");

@@ -127,4 +127,31 @@ public sealed class MailboxAndRelayTests(ConsoleFixture fixture) : IClassFixture
         await ConsolePages.ScreenshotAsync(page, "listeners-conflict");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task Server_EditBannerAndLiftBan_AppliedAndBanGone()
+    {
+        await using (var db = new MailHost.Shared.Data.MailHostDbContext(MailHost.Shared.Data.MailHostDatabase.Options(fixture.Server.DataDir)))
+        {
+            db.IpBans.Add(new MailHost.Shared.Entities.IpBan { Address = "192.0.2.66", BannedUtc = DateTime.UtcNow, UntilUtc = DateTime.UtcNow.AddHours(1), Reason = "test ban" });
+            await db.SaveChangesAsync();
+        }
+        var page = await fixture.SignedInPageAsync();
+        await ConsolePages.OpenAsync(page, Url, "/server", "#server-form");
+        await page.FillAsync("#s-banner", "console banner ESMTP");
+        await page.FillAsync("#s-retry", "5,x");
+        await page.ClickAsync("#save-server");
+        await Assertions.Expect(page.Locator("#server-form .mh-field-error")).ToContainTextAsync("positive minutes");
+        await page.FillAsync("#s-retry", "5,10,20");
+        await page.ClickAsync("#save-server");
+        await Assertions.Expect(page.Locator(".mh-notice")).ToContainTextAsync("Saved");
+        await ConsolePages.EventuallyAsync(() => fixture.Server.Snapshot.Current.Server.Banner == "console banner ESMTP");
+
+        var ban = page.Locator("#bans-grid tr:has([data-ban='192.0.2.66'])");
+        await ConsolePages.ScreenshotAsync(page, "server");
+        await ban.GetByRole(AriaRole.Button, new() { Name = "Lift" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".mh-notice")).ToContainTextAsync("lifted");
+        await Assertions.Expect(ban).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
 }

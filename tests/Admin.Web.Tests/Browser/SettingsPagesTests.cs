@@ -81,6 +81,44 @@ public sealed class SettingsPagesTests(ConsoleFixture fixture) : IClassFixture<C
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task IpRanges_AddIpv6FromToRangeWithExpiry_TestBoxShowsItsFlags()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await ConsolePages.OpenAsync(page, Url, "/ip-ranges", "#ranges-grid");
+        await page.ClickAsync("#add-range");
+        await page.FillAsync("#r-name", "Partner v6");
+        await page.FillAsync("#r-lower", "2001:db8:1::10");
+        await page.FillAsync("#r-upper", "2001:db8:1::1f");
+        await page.FillAsync("#r-expires", "2099-01-01T00:00");
+        await page.CheckAsync("#r-never-ban");
+        await page.CheckAsync("#r-relay");
+        await page.ClickAsync("#save-range");
+        await Assertions.Expect(page.Locator("#ranges-grid [data-range='Partner v6']")).ToBeVisibleAsync();
+        await ConsolePages.EventuallyAsync(() => fixture.Server.Snapshot.Current.IpRanges.Any(r => r.Name == "Partner v6"));
+
+        var range = fixture.Server.Snapshot.Current.IpRanges.Single(r => r.Name == "Partner v6");
+        Assert.True(range.NeverBan);
+        Assert.Equal(new DateTime(2099, 1, 1), range.ExpiresUtc);
+        await page.FillAsync("#test-address", "2001:db8:1::15");
+        await page.ClickAsync("#test-button");
+        await Assertions.Expect(page.Locator("#test-result")).ToContainTextAsync("'Partner v6'");
+        await Assertions.Expect(page.Locator("#test-result")).ToContainTextAsync("never ban");
+        await page.FillAsync("#test-address", "2001:db8:1::20");
+        await page.ClickAsync("#test-button");
+        await Assertions.Expect(page.Locator("#test-result")).ToContainTextAsync("'Internet (IPv6)'");
+
+        // A reversed range is refused with the reason next to the address field, and nothing is saved.
+        await page.ClickAsync("#add-range");
+        await page.FillAsync("#r-name", "Backwards");
+        await page.FillAsync("#r-lower", "10.0.0.9");
+        await page.FillAsync("#r-upper", "10.0.0.1");
+        await page.ClickAsync("#save-range");
+        await Assertions.Expect(page.Locator("#range-form .mh-field-error")).ToContainTextAsync("above upper");
+        Assert.DoesNotContain(fixture.Server.Snapshot.Current.IpRanges, r => r.Name == "Backwards");
+        await page.Context.CloseAsync();
+    }
+
     private static async Task ConnectWithinAsync(int port, TimeSpan limit)
     {
         var clock = Stopwatch.StartNew();

@@ -35,4 +35,25 @@ public sealed class AdminAccessFilterTests
         Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync(server.ConsoleUrl + "/login")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await http.PostAsync(server.ConsoleUrl + "/account/login", new FormUrlEncodedContent([]))).StatusCode);
     }
+
+    [Fact]
+    public async Task Console_OverHttps_UsesMailCertificateStore()
+    {
+        await using var server = await TestServer.StartAsync(null, "--urls=https://127.0.0.1:0");
+        Assert.StartsWith("https://", server.ConsoleUrl, StringComparison.Ordinal);
+        string? subject = null;
+        using var handler = new HttpClientHandler
+        {
+            AllowAutoRedirect = false,
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+            {
+                subject = certificate?.Subject;
+                return true;
+            },
+        };
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
+        var response = await http.GetAsync(server.ConsoleUrl + "/login");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("CN=mx.test.local", subject);
+    }
 }
