@@ -98,46 +98,46 @@ public sealed class BruteForceBanTests(SecurityFixture fixture) : IClassFixture<
         switch (protocol)
         {
             case 0:
-            {
-                await using var c = await LineClient.ConnectAsync(Server.Port("smtp"), source);
-                var greeting = (await c.ReadSmtpReplyAsync())[^1];
-                if (!greeting.StartsWith("220", StringComparison.Ordinal))
                 {
-                    Assert.StartsWith("421 4.7.0", greeting);
-                    return Outcome.RefusedAtGreeting;
+                    await using var c = await LineClient.ConnectAsync(Server.Port("smtp"), source);
+                    var greeting = (await c.ReadSmtpReplyAsync())[^1];
+                    if (!greeting.StartsWith("220", StringComparison.Ordinal))
+                    {
+                        Assert.StartsWith("421 4.7.0", greeting);
+                        return Outcome.RefusedAtGreeting;
+                    }
+                    await c.ExpectAsync("EHLO x", "250");
+                    var reply = (await c.SmtpAsync("AUTH PLAIN " + SaslPlain.Encode("", SecurityWorld.BruteUser, password)))[^1];
+                    Assert.StartsWith(password == SecurityWorld.Password ? "235" : "535 5.7.8", reply);
+                    return Outcome.Failed;
                 }
-                await c.ExpectAsync("EHLO x", "250");
-                var reply = (await c.SmtpAsync("AUTH PLAIN " + SaslPlain.Encode("", SecurityWorld.BruteUser, password)))[^1];
-                Assert.StartsWith(password == SecurityWorld.Password ? "235" : "535 5.7.8", reply);
-                return Outcome.Failed;
-            }
             case 1:
-            {
-                await using var c = await LineClient.ConnectAsync(fixture.ImapOptPort, source);
-                var greeting = await c.ReadLineAsync() ?? "";
-                if (!greeting.StartsWith("* OK", StringComparison.Ordinal))
                 {
-                    Assert.StartsWith("* BYE", greeting);
-                    return Outcome.RefusedAtGreeting;
+                    await using var c = await LineClient.ConnectAsync(fixture.ImapOptPort, source);
+                    var greeting = await c.ReadLineAsync() ?? "";
+                    if (!greeting.StartsWith("* OK", StringComparison.Ordinal))
+                    {
+                        Assert.StartsWith("* BYE", greeting);
+                        return Outcome.RefusedAtGreeting;
+                    }
+                    Assert.StartsWith("a NO [AUTHENTICATIONFAILED]", (await c.CommandAsync("a", $"LOGIN {SecurityWorld.BruteUser} {password}"))[^1]);
+                    return Outcome.Failed;
                 }
-                Assert.StartsWith("a NO [AUTHENTICATIONFAILED]", (await c.CommandAsync("a", $"LOGIN {SecurityWorld.BruteUser} {password}"))[^1]);
-                return Outcome.Failed;
-            }
             default:
-            {
-                await using var c = await LineClient.ConnectAsync(fixture.Pop3OptPort, source);
-                var greeting = await c.ReadLineAsync() ?? "";
-                if (!greeting.StartsWith("+OK", StringComparison.Ordinal))
                 {
-                    Assert.StartsWith("-ERR", greeting);
-                    return Outcome.RefusedAtGreeting;
+                    await using var c = await LineClient.ConnectAsync(fixture.Pop3OptPort, source);
+                    var greeting = await c.ReadLineAsync() ?? "";
+                    if (!greeting.StartsWith("+OK", StringComparison.Ordinal))
+                    {
+                        Assert.StartsWith("-ERR", greeting);
+                        return Outcome.RefusedAtGreeting;
+                    }
+                    await c.SendLineAsync("USER " + SecurityWorld.BruteUser);
+                    Assert.StartsWith("+OK", await c.ReadLineAsync());
+                    await c.SendLineAsync("PASS " + password);
+                    Assert.StartsWith("-ERR [AUTH]", await c.ReadLineAsync());
+                    return Outcome.Failed;
                 }
-                await c.SendLineAsync("USER " + SecurityWorld.BruteUser);
-                Assert.StartsWith("+OK", await c.ReadLineAsync());
-                await c.SendLineAsync("PASS " + password);
-                Assert.StartsWith("-ERR [AUTH]", await c.ReadLineAsync());
-                return Outcome.Failed;
-            }
         }
     }
 

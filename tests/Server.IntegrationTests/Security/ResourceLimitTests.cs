@@ -86,11 +86,13 @@ public sealed class ResourceLimitTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task TwoThousandIdleConnections_HeldUpToLimits_RestRefused421_MemoryBounded()
+    public async Task ManyIdleConnections_HeldUpToLimits_RestRefused421_MemoryBounded()
     {
-        const int listenerLimit = 1500;
+        // IDLE_CONNECTIONS=10000 by hand for the full figure; CI opens 2,000.
+        var total = int.TryParse(Environment.GetEnvironmentVariable("IDLE_CONNECTIONS"), out var n) && n >= 400 ? n / 200 * 200 : 2000;
+        var listenerLimit = total * 3 / 4;
         const int perIpLimit = 200;
-        const int total = 2000;
+        var addresses = total / perIpLimit;
         var (dataDir, ports) = await TestDataDir.CreateAsync(db =>
         {
             db.Listeners.Local.Single(l => l.Name == "smtp").MaxConnections = listenerLimit;
@@ -115,10 +117,11 @@ public sealed class ResourceLimitTests(ITestOutputHelper output)
             await Task.Delay(1000);
 
             // Per listener: 2,000 from ten addresses (200 each, at the per-address limit) to a listener holding 1,500.
+            var watch = Stopwatch.StartNew();
             var greetings = new List<string>();
             for (var i = 0; i < total; i++)
             {
-                greetings.Add(await OpenAsync(ports["smtp"], IPAddress.Parse($"127.1.0.{1 + (i % 10)}"), clients));
+                greetings.Add(await OpenAsync(ports["smtp"], IPAddress.Parse($"127.1.{i % addresses / 250}.{1 + (i % addresses % 250)}"), clients));
             }
             var held = greetings.Count(g => g.StartsWith("220", StringComparison.Ordinal));
             var refused = greetings.Count(g => g.StartsWith("421 4.7.0", StringComparison.Ordinal));
@@ -126,6 +129,7 @@ public sealed class ResourceLimitTests(ITestOutputHelper output)
             Assert.Equal(total - listenerLimit, refused);
             var loaded = VmRssKb(server.ProcessId);
             var perConnectionKb = (loaded - baseline) / (double)held;
+            output.WriteLine($"{total} connections opened in {watch.Elapsed.TotalSeconds:0.0} s");
             output.WriteLine($"VmRSS idle {baseline / 1024} MB, with {held} idle connections {loaded / 1024} MB: {perConnectionKb:0.0} KB per connection");
             // Documented bound (SECURITY.md): 60 KB per held connection on top of 300 MB.
             Assert.True(loaded < held * 60 + 300 * 1024, $"VmRSS {loaded} KB with {held} connections");
@@ -133,8 +137,8 @@ public sealed class ResourceLimitTests(ITestOutputHelper output)
             var probe = clients[0].GetStream();
             await probe.WriteAsync("NOOP\r\n"u8.ToArray());
             var buffer = new byte[256];
-            var n = await probe.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-            Assert.StartsWith("250", Encoding.ASCII.GetString(buffer, 0, n));
+            var got = await probe.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.StartsWith("250", Encoding.ASCII.GetString(buffer, 0, got));
         }
         finally
         {
