@@ -47,7 +47,16 @@ public sealed class ExternalServer : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { lock (server.Output) { server.Output.WriteLine(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(90));
+        try
+        {
+            await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(90));
+        }
+        catch
+        {
+            // A server that never came up must not outlive the test.
+            await server.DisposeAsync();
+            throw;
+        }
         server.StartupTime = watch.Elapsed;
         return server;
     }
