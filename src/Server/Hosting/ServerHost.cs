@@ -77,7 +77,8 @@ public static class ServerHost
         app.Services.GetRequiredService<SettingsSnapshotProvider>().ReloadAsync(CancellationToken.None).GetAwaiter().GetResult();
         app.MapMailHostAdmin();
         app.MapGet("/api/status", (ListenerManager listeners, SettingsSnapshotProvider settings) =>
-            Results.Json(new { revision = settings.Current.Revision, applied = listeners.AppliedRevision, listeners = listeners.Status() }, StatusFile.Json));
+            Results.Json(new { revision = settings.Current.Revision, applied = listeners.AppliedRevision, listeners = listeners.Status() }, StatusFile.Json))
+            .RequireAuthorization();
         app.Lifetime.ApplicationStarted.Register(() => PrintStartup(app, output));
         return app;
     }

@@ -32,8 +32,10 @@ public sealed class SettingsPagesTests(ConsoleFixture fixture) : IClassFixture<C
         await Assertions.Expect(page.Locator("#apply-state")).ToContainTextAsync("Applied");
         await Assertions.Expect(page.Locator("#apply-state")).ToContainTextAsync($"127.0.0.1:{port}");
 
-        using var http = new HttpClient();
-        using var status = JsonDocument.Parse(await http.GetStringAsync(Url + "/api/status"));
+        // The status API needs the signed-in admin's cookie, like every console endpoint.
+        var response = await page.Context.APIRequest.GetAsync(Url + "/api/status");
+        Assert.Equal(200, response.Status);
+        using var status = JsonDocument.Parse(await response.TextAsync());
         var listener = status.RootElement.GetProperty("listeners").EnumerateArray().Single(l => l.GetProperty("Name").GetString() == "ui-smtp");
         Assert.Equal("Bound", listener.GetProperty("State").ToString());
         Assert.True(connectedAfter < TimeSpan.FromSeconds(1), $"connected after {connectedAfter.TotalMilliseconds} ms");
