@@ -38,9 +38,11 @@ internal sealed partial class SmtpSession
 
         var receiver = new DataReceiver();
         var staging = new ArrayBufferWriter<byte>(16 * 1024);
+        // RFC 5321 §4.5.3.2.6: the whole message gets 10 minutes, so a client trickling a byte at a time cannot hold the session for ever.
+        var deadline = _services.Time.GetUtcNow() + DataTermination;
         while (true)
         {
-            if (await ReadRawAsync() is not { } result)
+            if (await ReadRawAsync(deadline) is not { } result)
             {
                 return;
             }

@@ -287,12 +287,20 @@ internal sealed partial class SmtpSession
         }
     }
 
-    /// <summary>Raw read for DATA and BDAT bodies, under the same idle timeout.</summary>
-    private async Task<ReadResult?> ReadRawAsync()
+    /// <summary>Raw read for DATA and BDAT bodies, under the idle timeout and, for DATA, the whole-message deadline.</summary>
+    private static readonly TimeSpan DataTermination = TimeSpan.FromMinutes(10);
+
+    private async Task<ReadResult?> ReadRawAsync(DateTimeOffset? deadline = null)
     {
         try
         {
-            _idle.CancelAfter(Listener.IdleTimeout);
+            var timeout = Listener.IdleTimeout;
+            if (deadline is { } d)
+            {
+                var left = d - _services.Time.GetUtcNow();
+                timeout = left < timeout ? (left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1)) : timeout;
+            }
+            _idle.CancelAfter(timeout);
             return await _reader.ReadAsync(_idle.Token);
         }
         catch (OperationCanceledException) when (_idle.IsCancellationRequested && !IsShutdown)
