@@ -18,6 +18,8 @@ public static class DeliveryHarness
         TestServer.StartAsync(db =>
         {
             db.Domains.Add(new Domain { Name = LocalDomain });
+            // DSNs to our senders are delivered locally: give them a mailbox so a bounce can be read back.
+            db.Accounts.Add(new Account { Address = "alice@" + LocalDomain, PasswordHash = "" });
             seed?.Invoke(db);
         },
         [
@@ -86,15 +88,34 @@ public static class DeliveryHarness
     }
 
     /// <summary>Messages other than <paramref name="except"/> now in the queue (bounces), with their content.</summary>
-    public static async Task<List<(QueuedMessage Envelope, string Content)>> OthersAsync(TestServer server, string except)
+    /// <summary>
+    /// Messages other than <paramref name="except"/>: those still in the spool, else (after a short wait)
+    /// those the local worker has already delivered into mailboxes, such as a DSN to a local sender.
+    /// </summary>
+    public static async Task<List<(QueuedMessage? Envelope, string Content)>> OthersAsync(TestServer server, string except)
     {
         var spool = server.Services.GetRequiredService<MessageSpool>();
-        var list = new List<(QueuedMessage, string)>();
+        var list = new List<(QueuedMessage?, string)>();
         foreach (var m in await spool.ListAsync(CancellationToken.None))
         {
             if (m.Id != except)
             {
                 list.Add((m, await File.ReadAllTextAsync(spool.ContentPath(m.Id))));
+            }
+        }
+        var store = Path.Combine(server.DataDir, "store");
+        for (var waited = 0; list.Count == 0 && waited < 3000; waited += 100)
+        {
+            if (Directory.Exists(store))
+            {
+                foreach (var file in Directory.EnumerateFiles(store, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal)))
+                {
+                    list.Add((null, await File.ReadAllTextAsync(file)));
+                }
+            }
+            if (list.Count == 0)
+            {
+                await Task.Delay(100);
             }
         }
         return list;

@@ -53,7 +53,7 @@ public sealed class AuthBeforeTlsBatteryTests(SecurityFixture fixture) : IClassF
         await client.ExpectAsync("RSET", "250");
         await client.ExpectAsync("STARTTLS", "220");
         await client.UpgradeToTlsAsync();
-        Assert.Contains("250-AUTH PLAIN LOGIN", await client.ExpectAsync("EHLO x", "250"));
+        Assert.Contains(await client.ExpectAsync("EHLO x", "250"), l => l.StartsWith("250-AUTH PLAIN LOGIN", StringComparison.Ordinal));
         await client.ExpectAsync("AUTH PLAIN " + PlainAlice, "235");
     }
 
@@ -62,7 +62,7 @@ public sealed class AuthBeforeTlsBatteryTests(SecurityFixture fixture) : IClassF
     {
         await using var client = await Server.ConnectSmtpAsync("smtp", MyComputer);
         var ehlo = await client.ExpectAsync("EHLO x", "250");
-        Assert.Contains("250-AUTH PLAIN LOGIN", ehlo);
+        Assert.Contains(ehlo, l => l.StartsWith("250-AUTH PLAIN LOGIN", StringComparison.Ordinal));
         await client.ExpectAsync("AUTH PLAIN " + PlainAlice, "235");
     }
 
