@@ -111,7 +111,8 @@ public sealed class ResourceLimitTests(ITestOutputHelper output)
             {
                 perIp.Add(await OpenAsync(ports["submission"], IPAddress.Parse("127.1.1.1"), clients));
             }
-            Assert.All(perIp.Take(perIpLimit), g => Assert.StartsWith("220", g));
+            Assert.True(perIp.Take(perIpLimit).All(g => g.StartsWith("220", StringComparison.Ordinal)),
+                $"greetings: {string.Join(" | ", perIp.Take(perIpLimit).Where(g => !g.StartsWith("220", StringComparison.Ordinal)).Select(g => $"'{g}'"))}; server said: {server.Output}");
             Assert.StartsWith("421 4.7.0", perIp[^1]);
             CloseAll(clients);
             await Task.Delay(1000);
