@@ -14,7 +14,7 @@ groups = defaultdict(dict)
 for (comparison, metric, server), vs in values.items():
     groups[(comparison, metric)][server] = statistics.median(vs)
 
-lower_is_better = {"p50_ms", "p99_ms", "kb_per_conn", "median_ms", "max_ms"}
+lower_is_better = {"p50_ms", "p99_ms", "kb_per_conn", "median_ms", "max_ms", "wall_s"}
 lines = ["| comparison | metric | MailHost | peer | peer value | MailHost / peer |", "|---|---|---|---|---|---|"]
 chart = []
 for (comparison, metric), servers in sorted(groups.items()):
@@ -42,7 +42,7 @@ if chart:
     fig, ax = plt.subplots(figsize=(11, 5))
     xs = range(len(chart))
     ax.bar([x - 0.2 for x in xs], [c[1] for c in chart], width=0.4, label="MailHost")
-    ax.bar([x + 0.2 for x in xs], [c[2] for c in chart], width=0.4, label="peer (Postfix / openssl s_server)")
+    ax.bar([x + 0.2 for x in xs], [c[2] for c in chart], width=0.4, label="peer (Postfix / openssl s_server / Dovecot)")
     ax.set_xticks(list(xs))
     ax.set_xticklabels([c[0] for c in chart], fontsize=7)
     ax.set_ylabel("per second (median)")
