@@ -85,7 +85,10 @@ done
 mbsync_once() { # server -> wall seconds
   local s=$1 dir=$d/sync/$1
   rm -rf "$dir" && mkdir -p "$dir/Maildir"
+  # FSync no: the client's own fsync per message would dominate and is the same for both servers.
   cat > "$dir/mbsyncrc" <<EOF
+FSync no
+
 IMAPAccount bench
 Host 127.0.0.1
 Port $(port_of "$s")
