@@ -59,9 +59,12 @@ service imap-login {
   }
 }
 EOF
+if (exec 3<>/dev/tcp/127.0.0.1/$dvport) 2>/dev/null; then echo "port $dvport is already in use" >&2; exit 1; fi
 dovecot -c "$d/dovecot.conf" -F &
 dv_pid=$!
-for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$dvport) 2>/dev/null && break; sleep 0.05; done
+up=
+for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$dvport) 2>/dev/null && up=1 && break; sleep 0.05; done
+[ -n "$up" ] || { echo "Dovecot did not start; see $d/dovecot.log" >&2; exit 1; }
 
 echo "   APPENDing the same $n files to MailHost over IMAP"
 start=$(date +%s.%N)
