@@ -1,7 +1,7 @@
 """IMAP benchmark helper for bench/imap-vs-dovecot.sh (stdlib only, loopback only).
 
   generate N MAILDIR          write N varied ~4 KB messages into MAILDIR/cur (Dovecot's maildir; also the APPEND source)
-  append PORT USER PASS MAILDIR   APPEND every file of MAILDIR/cur to INBOX (LITERAL+, pipelined), sorted by name
+  append PORT USER PASS MAILDIR   APPEND every file of MAILDIR/cur to INBOX (LITERAL+, pipelined, 4 connections)
   count PORT USER PASS        print the number of messages in INBOX
   fetch PORT USER PASS ITEM   time `UID FETCH 1:* (ITEM)` on INBOX; prints JSON {"messages":..,"seconds":..,"msgsPerSecond":..}
 
@@ -148,23 +148,38 @@ class Conn:
         self.cmd("a1", f'LOGIN "{user}" "{password}"')
 
 
-def append(port, user, password, maildir):
-    c = Conn(port)
-    c.login(user, password)
+def append(port, user, password, maildir, connections=4):
+    """Several connections at once: a single pipelined one leaves the server waiting on one fsync after another."""
     files = sorted(os.listdir(os.path.join(maildir, "cur")))
+    errors = []
 
-    def send():
-        for k, name in enumerate(files):
-            with open(os.path.join(maildir, "cur", name), "rb") as f:
-                data = f.read().replace(b"\n", b"\r\n")
-            c.sock.sendall(f"p{k} APPEND INBOX (\\Seen) {{{len(data)}+}}\r\n".encode() + data + b"\r\n")
+    def one(share):
+        try:
+            c = Conn(port)
+            c.login(user, password)
 
-    t = threading.Thread(target=send)
-    t.start()
-    for k in range(len(files)):
-        c.until(f"p{k}")
-    t.join()
-    c.cmd("z", "LOGOUT")
+            def send():
+                for k, name in enumerate(share):
+                    with open(os.path.join(maildir, "cur", name), "rb") as f:
+                        data = f.read().replace(b"\n", b"\r\n")
+                    c.sock.sendall(f"p{k} APPEND INBOX (\\Seen) {{{len(data)}+}}\r\n".encode() + data + b"\r\n")
+
+            t = threading.Thread(target=send)
+            t.start()
+            for k in range(len(share)):
+                c.until(f"p{k}")
+            t.join()
+            c.cmd("z", "LOGOUT")
+        except Exception as e:  # noqa: BLE001 - reported below, the script fails on it
+            errors.append(e)
+
+    workers = [threading.Thread(target=one, args=(files[i::connections],)) for i in range(connections)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    if errors:
+        raise errors[0]
 
 
 def count(port, user, password):
