@@ -22,8 +22,10 @@ public static class IdleLoad
             await gate.WaitAsync(cts.Token);
             try
             {
-                var c = await BenchClient.ConnectAsync(port, cts.Token);
-                var greeting = await c.ReadLineAsync(cts.Token);
+                using var perConnection = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
+                perConnection.CancelAfter(TimeSpan.FromSeconds(10));
+                var c = await BenchClient.ConnectAsync(port, perConnection.Token);
+                var greeting = await c.ReadLineAsync(perConnection.Token);
                 if (protocol == "imap" ? greeting.StartsWith("* OK", StringComparison.Ordinal) : greeting.StartsWith("220", StringComparison.Ordinal))
                 {
                     return c;
@@ -32,8 +34,9 @@ public static class IdleLoad
                 await c.DisposeAsync();
                 return null;
             }
-            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
             {
+                // Refused, reset, or never greeted in time (a peer at its process limit queues connections).
                 Interlocked.Increment(ref refused);
                 return null;
             }
