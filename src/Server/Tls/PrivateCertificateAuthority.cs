@@ -53,7 +53,9 @@ public static class PrivateCertificateAuthority
         var notAfter = now.Add(SelfSignedCertificateFactory.Validity);
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F; // RFC 5280 §4.1.2.2: a positive integer
-        using var issued = request.Create(ca, now.AddMinutes(-5), notAfter < ca.NotAfter ? notAfter : ca.NotAfter, serial);
+        // The generator overload: the CA key (ECDSA) may differ in algorithm from the server key (RSA).
+        using var caKey = ca.GetECDsaPrivateKey() ?? throw new ArgumentException("the CA certificate has no ECDSA private key", nameof(ca));
+        using var issued = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), now.AddMinutes(-5), notAfter < ca.NotAfter ? notAfter : ca.NotAfter, serial);
         using var withKey = key is RSA r ? issued.CopyWithPrivateKey(r) : issued.CopyWithPrivateKey((ECDsa)key);
         // Round-trip through PKCS#12 so the key is usable by SslStream on Linux.
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null, X509KeyStorageFlags.Exportable);
