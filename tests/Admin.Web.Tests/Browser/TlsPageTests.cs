@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Playwright;
 
 namespace MailHost.Admin.Web.Tests.Browser;
@@ -66,6 +67,63 @@ public sealed class TlsPageTests(ConsoleFixture fixture) : IClassFixture<Console
         Assert.Contains(fixture.Server.Snapshot.Current.Certificates, c => c.Name == "ui-generated" && c.HostNames.Contains("mail.example.test"));
         await ConsolePages.ScreenshotAsync(page, "tls-certificates");
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Certificates_CreatePrivateCaInUi_DefaultAndVerifiesWithDownloadedCa()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await ConsolePages.OpenAsync(page, Url, "/tls", "#certificates-grid");
+        await page.FillAsync("#ca-name", "ui-private-ca");
+        await page.FillAsync("#ca-hosts", "mail.private.test, imap.private.test");
+        await page.ClickAsync("#issue-private-ca");
+        var row = page.Locator("#certificates-grid tr:has([data-certificate='ui-private-ca'])");
+        await Assertions.Expect(row).ToContainTextAsync("mail.private.test,imap.private.test");
+        await Assertions.Expect(row).ToContainTextAsync("yes");
+        await Assertions.Expect(page.Locator("#ca-pem")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^-----BEGIN CERTIFICATE-----"));
+        await ConsolePages.ScreenshotAsync(page, "tls-private-ca");
+        await ConsolePages.EventuallyAsync(() => fixture.Server.Snapshot.Current.Certificates.Any(c => c.Name == "ui-private-ca" && c.IsDefault));
+
+        // The download link needs the signed-in admin; the browser's cookies get it, a stranger does not.
+        var download = await page.Context.APIRequest.GetAsync(Url.TrimEnd('/') + "/tls/mailhost-ca.crt");
+        Assert.Equal(200, download.Status);
+        var caPem = await download.TextAsync();
+        Assert.Equal(await page.Locator("#ca-pem").InputValueAsync(), caPem);
+        using (var stranger = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(5) })
+        {
+            using var refused = await stranger.GetAsync(new Uri(Url.TrimEnd('/') + "/tls/mailhost-ca.crt"));
+            Assert.NotEqual(HttpStatusCode.OK, refused.StatusCode);
+        }
+
+        // The engine serves the issued certificate, and a client trusting only the downloaded CA verifies it (chain and name).
+        using var ca = X509Certificate2.CreateFromPem(caPem);
+        var port = fixture.Server.Port("submissions");
+        var clock = Stopwatch.StartNew();
+        while (!await VerifiesAsync(port, "imap.private.test", ca))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), "the private CA certificate did not verify within 2 s");
+            await Task.Delay(50);
+        }
+        await page.Context.CloseAsync();
+    }
+
+    private static async Task<bool> VerifiesAsync(int port, string host, X509Certificate2 ca)
+    {
+        using var tcp = new TcpClient(AddressFamily.InterNetwork);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await tcp.ConnectAsync(IPAddress.Loopback, port, cts.Token);
+        await using var ssl = new SslStream(tcp.GetStream(), false);
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        policy.CustomTrustStore.Add(ca);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = host, CertificateChainPolicy = policy }, cts.Token);
+            return true;
+        }
+        catch (AuthenticationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The negotiated protocol, or null when the server refused the handshake.</summary>
