@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Playwright;
 
@@ -104,6 +105,38 @@ public sealed class TlsPageTests(ConsoleFixture fixture) : IClassFixture<Console
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), "the private CA certificate did not verify within 2 s");
             await Task.Delay(50);
         }
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Certificates_CsrInUiSignedElsewhere_UploadPairsWithPendingKey()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await ConsolePages.OpenAsync(page, Url, "/tls", "#certificates-grid");
+        await page.FillAsync("#csr-hosts", "csr.example.test");
+        await page.SelectOptionAsync("#csr-key", "rsa");
+        await page.ClickAsync("#create-csr");
+        await Assertions.Expect(page.Locator("#csr-pem")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^-----BEGIN CERTIFICATE REQUEST-----"));
+        var request = CertificateRequest.LoadSigningRequestPem(await page.Locator("#csr-pem").InputValueAsync(), HashAlgorithmName.SHA256);
+
+        // "The CA": a throwaway one of the test's own; what comes back is a certificate PEM with no key.
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caRequest = new CertificateRequest("CN=Test CA", caKey, HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30));
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName("csr.example.test");
+        request.CertificateExtensions.Add(san.Build());
+        using var signed = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(30), [7, 7, 7]);
+
+        await page.FillAsync("#u-name", "ui-csr");
+        await page.SetInputFilesAsync("#u-file", new FilePayload { Name = "signed.pem", MimeType = "application/x-pem-file", Buffer = System.Text.Encoding.ASCII.GetBytes(signed.ExportCertificatePem()) });
+        await Assertions.Expect(page.Locator("#upload-certificate")).ToBeEnabledAsync();
+        await page.ClickAsync("#upload-certificate");
+        var row = page.Locator("#certificates-grid tr:has([data-certificate='ui-csr'])");
+        await Assertions.Expect(row).ToContainTextAsync("csr.example.test");
+        await Assertions.Expect(row).ToContainTextAsync("RSA-2048");
+        Assert.Contains(fixture.Server.Snapshot.Current.Certificates, c => c.Name == "ui-csr" && c.Thumbprint == signed.Thumbprint);
         await page.Context.CloseAsync();
     }
 
