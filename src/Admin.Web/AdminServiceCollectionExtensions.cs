@@ -73,6 +73,7 @@ public static class AdminServiceCollectionExtensions
         app.MapStaticAssets();
         app.MapLoginEndpoints();
         app.MapExportEndpoints();
+        app.MapPrivateCaEndpoint();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

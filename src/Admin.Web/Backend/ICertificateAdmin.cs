@@ -8,8 +8,17 @@ namespace MailHost.Admin.Web.Backend;
 /// </summary>
 public interface ICertificateAdmin
 {
-    /// <summary>Imports PEM (certificate and key) or PFX bytes; throws <see cref="ArgumentException"/> with a readable reason.</summary>
+    /// <summary>Imports PEM (certificate and key, or a certificate signed for a request made here) or PFX bytes; throws <see cref="ArgumentException"/> with a readable reason.</summary>
     Certificate Import(string name, byte[] content, string? password);
 
     Certificate CreateSelfSigned(string name, string hostname, bool rsa);
+
+    /// <summary>A PKCS#10 request (PEM) for the names; its key waits in the data folder until the signed certificate is imported.</summary>
+    string CreateSigningRequest(IReadOnlyList<string> hostNames, bool rsa);
+
+    /// <summary>A server certificate issued by the private MailHost CA (created on first use).</summary>
+    Certificate IssueFromPrivateCa(string name, IReadOnlyList<string> hostNames, bool rsa);
+
+    /// <summary>The private CA's certificate PEM, or null when none was created.</summary>
+    string? PrivateCaPem();
 }

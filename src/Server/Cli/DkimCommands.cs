@@ -21,32 +21,12 @@ internal static class DkimCommands
                         "ed25519" => DkimAlgorithm.Ed25519,
                         var other => throw new CliUsageException($"unknown algorithm {other} (rsa2048, rsa4096, ed25519)"),
                     };
-                    var pem = DkimKeyMaterial.Generate(algorithm);
+                    var key = DkimKeyRing.Create(domain, selector, algorithm);
                     var activated = false;
-                    await c.Settings.UpdateAsync("cli", $"dkim generate {selector}._domainkey.{domain}", (d, _) =>
-                    {
-                        if (d.DkimKeys.Any(k => k.Domain == domain && k.Selector == selector))
-                        {
-                            throw new CliUsageException($"{selector}._domainkey.{domain} exists already");
-                        }
-                        // The first key of a domain signs at once; later ones wait for `--active` (publish the record first).
-                        activated = c.Has("active") || !d.DkimKeys.Any(k => k.Domain == domain && k.Active);
-                        if (activated)
-                        {
-                            d.DkimKeys.Where(k => k.Domain == domain).ToList().ForEach(k => k.Active = false);
-                        }
-                        d.DkimKeys.Add(new DkimKey
-                        {
-                            Domain = domain,
-                            Selector = selector,
-                            Algorithm = algorithm,
-                            PrivateKeyPem = pem,
-                            CreatedUtc = DateTime.UtcNow,
-                            Active = activated,
-                        });
-                    }, CancellationToken.None);
-                    c.Output.WriteLine($"DKIM key {selector}._domainkey.{domain} ({algorithm}) generated{(activated ? ", active" : ", not active")}. Publish:");
-                    c.Output.WriteLine(ZoneLine(domain, selector, DkimKeyMaterial.TxtRecord(algorithm, pem)));
+                    await c.Settings.UpdateAsync("cli", $"dkim generate {DkimKeyRing.RecordName(key.Domain, key.Selector)}",
+                        (d, _) => activated = DkimKeyRing.Add(d, key, c.Has("active")), CancellationToken.None);
+                    c.Output.WriteLine($"DKIM key {DkimKeyRing.RecordName(key.Domain, key.Selector)} ({algorithm}) generated{(activated ? ", active" : ", not active")}. Publish:");
+                    c.Output.WriteLine(DkimKeyRing.ZoneLine(key.Domain, key.Selector, DkimKeyMaterial.TxtRecord(algorithm, key.PrivateKeyPem)));
                     return 0;
                 }
             case "list":
@@ -72,7 +52,7 @@ internal static class DkimCommands
                     }
                     foreach (var k in keys.OrderByDescending(k => k.Active))
                     {
-                        c.Output.WriteLine(ZoneLine(k.Domain, k.Selector, DkimKeyMaterial.TxtRecord(k.Algorithm, k.PrivateKeyPem)));
+                        c.Output.WriteLine(DkimKeyRing.ZoneLine(k.Domain, k.Selector, DkimKeyMaterial.TxtRecord(k.Algorithm, k.PrivateKeyPem)));
                     }
                     return 0;
                 }
@@ -81,10 +61,4 @@ internal static class DkimCommands
         }
     }
 
-    /// <summary>A zone-file line; the value split into 255-octet strings (RFC 1035 §3.3.14 character-strings).</summary>
-    public static string ZoneLine(string domain, string selector, string txt)
-    {
-        var parts = Enumerable.Range(0, (txt.Length + 254) / 255).Select(i => $"\"{txt.Substring(i * 255, Math.Min(255, txt.Length - i * 255))}\"");
-        return $"{selector}._domainkey.{domain}. IN TXT ( {string.Join(" ", parts)} )";
-    }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using MailHost.Admin.Web.Backend;
 using MailHost.Server.Hosting;
 using MailHost.Server.Tls;
@@ -13,7 +14,7 @@ public sealed class ConsoleCertificateAdmin(IOptions<MailHostOptions> options) :
     {
         try
         {
-            using var certificate = CertificateFiles.Import(content, password);
+            using var certificate = SignedForPendingRequest(content) ?? CertificateFiles.Import(content, password);
             if (!certificate.HasPrivateKey)
             {
                 throw new ArgumentException("the file holds no private key; a server certificate needs one");
@@ -32,7 +33,31 @@ public sealed class ConsoleCertificateAdmin(IOptions<MailHostOptions> options) :
         return ToRow(name, certificate);
     }
 
-    private Certificate ToRow(string name, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate) => new()
+    public string CreateSigningRequest(IReadOnlyList<string> hostNames, bool rsa) =>
+        CertificateSigningRequests.Create(options.Value.FullDataDir, hostNames, rsa);
+
+    public Certificate IssueFromPrivateCa(string name, IReadOnlyList<string> hostNames, bool rsa)
+    {
+        using var ca = PrivateCertificateAuthority.LoadOrCreate(options.Value.FullDataDir, hostNames[0]);
+        using var certificate = PrivateCertificateAuthority.Issue(ca, hostNames, rsa);
+        return ToRow(name, certificate);
+    }
+
+    public string? PrivateCaPem() => PrivateCertificateAuthority.CertificatePem(options.Value.FullDataDir);
+
+    /// <summary>A PEM holding a certificate but no key: the answer of a CA to a request made here.</summary>
+    private X509Certificate2? SignedForPendingRequest(byte[] content)
+    {
+        var text = System.Text.Encoding.ASCII.GetString(content);
+        if (!text.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal) || text.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        return CertificateSigningRequests.ImportSigned(options.Value.FullDataDir, text)
+            ?? throw new ArgumentException("the file holds a certificate without a key, and no request made here has its public key");
+    }
+
+    private Certificate ToRow(string name, X509Certificate2 certificate) => new()
     {
         Name = name,
         FilePath = CertificateFiles.Save(options.Value.FullDataDir, name, certificate),

@@ -13,6 +13,7 @@ public static class ConsoleServiceCollectionExtensions
         services.AddSingleton<IQueueAdmin, ConsoleQueueAdmin>();
         services.AddSingleton<ICertificateAdmin, ConsoleCertificateAdmin>();
         services.AddSingleton<IAdminAccounts, ConsoleAdminAccounts>();
+        services.AddSingleton<IDkimAdmin, ConsoleDkimAdmin>();
         return services;
     }
 }

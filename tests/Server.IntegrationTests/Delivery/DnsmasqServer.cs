@@ -24,9 +24,10 @@ public sealed class DnsmasqServer : IDisposable
     /// <summary>"127.0.0.1:port", the value for MailHost:DnsServers.</summary>
     public string EndPoint => $"127.0.0.1:{Port}";
 
-    public static async Task<DnsmasqServer> StartAsync(IEnumerable<string> records, int ttl = 60)
+    /// <summary>Starts on <paramref name="port"/> when given (a server configured before the records were known), else a free one.</summary>
+    public static async Task<DnsmasqServer> StartAsync(IEnumerable<string> records, int ttl = 60, int? port = null)
     {
-        var port = FreePorts.Next();
+        var listenPort = port ?? FreePorts.Next();
         var psi = new ProcessStartInfo("/usr/sbin/dnsmasq")
         {
             RedirectStandardError = true,
@@ -35,7 +36,7 @@ public sealed class DnsmasqServer : IDisposable
         foreach (var a in new[]
         {
             "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--no-poll", "--pid-file=",
-            "--listen-address=127.0.0.1", "--bind-interfaces", $"--port={port}", "--local=/test/", "--local=/127.in-addr.arpa/",
+            "--listen-address=127.0.0.1", "--bind-interfaces", $"--port={listenPort}", "--local=/test/", "--local=/127.in-addr.arpa/",
             $"--local-ttl={ttl}", "--user=root",
         })
         {
@@ -46,7 +47,7 @@ public sealed class DnsmasqServer : IDisposable
             psi.ArgumentList.Add(r);
         }
         var process = Process.Start(psi) ?? throw new InvalidOperationException("dnsmasq did not start");
-        var server = new DnsmasqServer(process, port);
+        var server = new DnsmasqServer(process, listenPort);
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (DateTime.UtcNow < deadline)
         {
@@ -57,7 +58,7 @@ public sealed class DnsmasqServer : IDisposable
             try
             {
                 using var tcp = new TcpClient();
-                await tcp.ConnectAsync("127.0.0.1", port);
+                await tcp.ConnectAsync("127.0.0.1", listenPort);
                 return server;
             }
             catch (SocketException)
