@@ -34,7 +34,7 @@ start)
   fi
   # "postfix -c DIR" must be authorised by the default configuration.
   touch /etc/postfix/main.cf
-  grep -q "^alternate_config_directories = $dir/conf" /etc/postfix/main.cf || echo "alternate_config_directories = $dir/conf" >> /etc/postfix/main.cf
+  postconf -e "alternate_config_directories = $dir/conf" 2>/dev/null
   postfix -c "$dir/conf" set-permissions >/dev/null 2>&1 || true
   # postfix reports fatal errors only to a terminal or syslog: give it a terminal.
   script -qc "postfix -c $dir/conf start" /dev/null | grep -v "starting the Postfix" || true
