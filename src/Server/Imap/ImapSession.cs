@@ -75,15 +75,14 @@ internal sealed partial class ImapSession : IAsyncDisposable
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _conn.Closing);
         var ct = closing.Token;
         ImapLog.Started(_logger, _conn.Id, _conn.RemoteEndPoint.ToString(), _conn.Listener.Name);
-        if (_conn.Refusal != ConnectionRefusal.None)
+        switch (ConnectionAdmission.Decide(_conn, Policy, _throttle))
         {
-            await SendRawAsync("* BYE Too many connections, try again later\r\n", ct);
-            return;
-        }
-        if (!Policy.MayConnect || _throttle.IsBanned(_conn.RemoteAddress))
-        {
-            await SendRawAsync("* BYE Access denied\r\n", ct);
-            return;
+            case Admission.TooManyConnections:
+                await SendRawAsync("* BYE Too many connections, try again later\r\n", ct);
+                return;
+            case Admission.RangeDenied or Admission.Banned:
+                await SendRawAsync("* BYE Access denied\r\n", ct);
+                return;
         }
         await SendRawAsync($"* OK [CAPABILITY {Capabilities()}] {_conn.Snapshot.Server.Hostname} MailHost IMAP4rev2 ready\r\n", ct);
         try

@@ -81,15 +81,14 @@ internal sealed class Pop3Session : IAsyncDisposable
     {
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _conn.Closing);
         var ct = closing.Token;
-        if (_conn.Refusal != ConnectionRefusal.None)
+        switch (ConnectionAdmission.Decide(_conn, Policy, _throttle))
         {
-            await SendAsync("-ERR [SYS/TEMP] Too many connections, try again later", ct);
-            return;
-        }
-        if (!Policy.MayConnect || _throttle.IsBanned(_conn.RemoteAddress))
-        {
-            await SendAsync("-ERR Access denied", ct);
-            return;
+            case Admission.TooManyConnections:
+                await SendAsync("-ERR [SYS/TEMP] Too many connections, try again later", ct);
+                return;
+            case Admission.RangeDenied or Admission.Banned:
+                await SendAsync("-ERR Access denied", ct);
+                return;
         }
         await SendAsync($"+OK {_conn.Snapshot.Server.Hostname} MailHost POP3 ready", ct);
         while (true)

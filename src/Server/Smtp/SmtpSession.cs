@@ -91,19 +91,13 @@ internal sealed partial class SmtpSession
     private async Task<bool> GreetAsync(CancellationToken cancellationToken)
     {
         var snapshot = _connection.Snapshot;
-        SmtpReply? refusal = null;
-        if (_connection.Refusal != ConnectionRefusal.None)
+        SmtpReply? refusal = ConnectionAdmission.Decide(_connection, CurrentPolicy(_connection.CurrentSnapshot), _services.Throttle) switch
         {
-            refusal = SmtpReplies.TooManyConnections;
-        }
-        else if (!CurrentPolicy(_connection.CurrentSnapshot).MayConnect)
-        {
-            refusal = SmtpReplies.AccessDenied;
-        }
-        else if (_services.Throttle.IsBanned(_connection.RemoteAddress))
-        {
-            refusal = SmtpReplies.Banned;
-        }
+            Admission.TooManyConnections => SmtpReplies.TooManyConnections,
+            Admission.RangeDenied => SmtpReplies.AccessDenied,
+            Admission.Banned => SmtpReplies.Banned,
+            _ => null,
+        };
         if (refusal is { } r)
         {
             SmtpLog.Refused(_services.Logger, _connection.RemoteEndPoint.ToString(), _connection.Listener.Name, r.ToString());
