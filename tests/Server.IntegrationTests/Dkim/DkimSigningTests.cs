@@ -8,7 +8,8 @@ using Microsoft.EntityFrameworkCore;
 namespace MailHost.Server.IntegrationTests.Dkim;
 
 /// <summary>
-/// Keys made by `mailhost dkim generate`, mail signed by the remote worker and delivered to smtp-sink,
+/// Keys made by `mailhost dkim generate`, mail signed by the remote worker and delivered to smtp-sink (the RSA
+/// case submitted on 587 with STARTTLS + AUTH and relayed through a real Postfix),
 /// then verified by dkimpy (Debian python3-dkim) with the TXT record from `mailhost dkim show` served by dnsmasq.
 /// </summary>
 public sealed class DkimSigningTests
@@ -42,7 +43,11 @@ public sealed class DkimSigningTests
         await WaitForKeyAsync(server);
 
         var body = "Line one.\r\n  spaced    words  \r\n.dot line\r\n\r\n\r\n";
-        var id = await DeliveryHarness.EnqueueAsync(server, Sender, ["bob@example.test"], DeliveryHarness.Message(Sender, "bob@example.test", "signed mail", body));
+        var message = DeliveryHarness.Message(Sender, "bob@example.test", "signed mail", body);
+        // The Postfix variant goes all the way: submitted on 587 with STARTTLS and AUTH, signed, relayed to Postfix.
+        var id = viaPostfix
+            ? await SubmitAsync(server, message)
+            : await DeliveryHarness.EnqueueAsync(server, Sender, ["bob@example.test"], message);
         await DeliveryHarness.WaitAsync(server, id, m => m is null);
         var dumped = await sink.WaitForMessageAsync(TimeSpan.FromSeconds(15));
         Assert.Contains("DKIM-Signature: v=1; a=" + (algorithm == "ed25519" ? "ed25519-sha256" : "rsa-sha256"), dumped);
@@ -56,6 +61,33 @@ public sealed class DkimSigningTests
         // The same check must fail when the body changes, or it proves nothing.
         var (badExit, _) = await DkimVerifyAsync(dumped.Replace("Line one.", "Line 1.", StringComparison.Ordinal), keyDns.Port);
         Assert.NotEqual(0, badExit);
+    }
+
+    private static async Task<string> SubmitAsync(Infrastructure.TestServer server, string message)
+    {
+        var set = await Cli.CliApp.RunAsync(["account", "passwd", Sender, "--password-stdin", $"--MailHost:DataDir={server.DataDir}"], new StringReader("submit-pw\n"), TextWriter.Null, TextWriter.Null);
+        Assert.Equal(0, set);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (server.Snapshot.Current.Accounts.TryGetValue(Sender, out var a) && a.PasswordHash.Length == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the password never reached the snapshot");
+            await Task.Delay(50);
+        }
+        await using var client = await Infrastructure.LineClient.ConnectAsync(server.Port("submission"));
+        Assert.StartsWith("220", (await client.ReadSmtpReplyAsync())[^1]);
+        await client.SmtpAsync("EHLO client.example");
+        Assert.StartsWith("220", (await client.SmtpAsync("STARTTLS"))[^1]);
+        await client.UpgradeToTlsAsync();
+        await client.SmtpAsync("EHLO client.example");
+        var token = Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0{Sender}\0submit-pw"));
+        Assert.StartsWith("235", (await client.SmtpAsync("AUTH PLAIN " + token))[^1]);
+        Assert.StartsWith("250", (await client.SmtpAsync($"MAIL FROM:<{Sender}>"))[^1]);
+        Assert.StartsWith("250", (await client.SmtpAsync("RCPT TO:<bob@example.test>"))[^1]);
+        Assert.StartsWith("354", (await client.SmtpAsync("DATA"))[^1]);
+        var stuffed = string.Join("\r\n", message.Split("\r\n").Select(l => l.StartsWith('.') ? "." + l : l));
+        var accepted = (await client.SmtpAsync(stuffed.TrimEnd('\r', '\n') + "\r\n."))[^1];
+        Assert.StartsWith("250", accepted);
+        return accepted.Split(' ')[^1];
     }
 
     private static async Task WaitForKeyAsync(Infrastructure.TestServer server)
