@@ -14,6 +14,7 @@ command -v sqlite3 >/dev/null || need+=(sqlite3)
 command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
 command -v mbsync >/dev/null || need+=(isync)
 command -v openssl >/dev/null || need+=(openssl)
+command -v curl >/dev/null || need+=(curl)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
   echo "Installing test dependencies: ${need[*]}"
