@@ -1,278 +1,454 @@
-using MailHost.Shared.Data;
-using Microsoft.EntityFrameworkCore.Infrastructure;
+﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace MailHost.Shared.Migrations;
+#nullable disable
 
-/// <summary>The first schema. Written by hand: dotnet-ef cannot run here (shared/TOOLCHAIN.md).</summary>
-[DbContext(typeof(MailHostDbContext))]
-[Migration("20261122000000_Initial")]
-public sealed class Initial : Migration
+namespace MailHost.Shared.Migrations
 {
-    protected override void Up(MigrationBuilder migrationBuilder)
+    /// <inheritdoc />
+    public partial class Initial : Migration
     {
-        ArgumentNullException.ThrowIfNull(migrationBuilder);
-        migrationBuilder.Sql("""
-            CREATE TABLE "Accounts" (
-                "Id" INTEGER NOT NULL CONSTRAINT "PK_Accounts" PRIMARY KEY AUTOINCREMENT,
-                "Address" TEXT NOT NULL,
-                "PasswordHash" TEXT NOT NULL,
-                "QuotaBytes" INTEGER NOT NULL,
-                "Enabled" INTEGER NOT NULL,
-                "AllowSmtp" INTEGER NOT NULL,
-                "AllowImap" INTEGER NOT NULL,
-                "AllowPop3" INTEGER NOT NULL,
-                "Version" TEXT NOT NULL
-            )
-            """);
-        migrationBuilder.Sql("""
-            CREATE TABLE "AdminUsers" (
-                "Id" INTEGER NOT NULL CONSTRAINT "PK_AdminUsers" PRIMARY KEY AUTOINCREMENT,
-                "UserName" TEXT NOT NULL,
-                "PasswordHash" TEXT NOT NULL
-            )
-            """);
-        migrationBuilder.Sql("""
-            CREATE TABLE "Aliases" (
-                "Id" INTEGER NOT NULL CONSTRAINT "PK_Aliases" PRIMARY KEY AUTOINCREMENT,
-                "Address" TEXT NOT NULL,
-                "Targets" TEXT NOT NULL
-            )
-            """);
-        migrationBuilder.Sql("""
-            CREATE TABLE "AuditLog" (
-                "Id" INTEGER NOT NULL CONSTRAINT "PK_AuditLog" PRIMARY KEY AUTOINCREMENT,
-                "TimeUtc" TEXT NOT NULL,
-                "Actor" TEXT NOT NULL,
-                "Action" TEXT NOT NULL,
-                "Entity" TEXT NOT NULL,
-                "OldValue" TEXT NOT NULL,
-                "NewValue" TEXT NOT NULL
-            )
-            """);
-        migrationBuilder.Sql("""
-            CREATE TABLE "Certificates" (
-                "Id" INTEGER NOT NULL CONSTRAINT "PK_Certificates" PRIMARY KEY AUTOINCREMENT,
-                "Name" TEXT NOT NULL,
-                "FilePath" TEXT NOT NULL,
-                "HostNames" TEXT NOT NULL,
-                "Thumbprint" TEXT NOT NULL,
-                "KeyAlgorithm" TEXT NOT NULL,
-                "NotAfterUtc" TEXT NOT NULL,
-                "IsDefault" INTEGER NOT NULL
-            )
-            """);
-        migrationBuilder.Sql("""
-            CREATE TABLE "DeliveryLog" (
-                "Id" INTEGER NOT NULL CONSTRAINT "PK_DeliveryLog" PRIMARY KEY AUTOINCREMENT,
-                "TimeUtc" TEXT NOT NULL,
-                "MessageId" TEXT NOT NULL,
-                "Sender" TEXT NOT NULL,
-                "Recipient" TEXT NOT NULL,
-                "Size" INTEGER NOT NULL,
-                "Result" TEXT NOT NULL,
-                "Reason" TEXT NOT NULL,
-                "RemoteHost" TEXT NOT NULL,
-                "TlsVersion" TEXT NOT NULL,
-                "Cipher" TEXT NOT NULL
-            )
-            """);
-        migrationBuilder.Sql("""
-            CREATE TABLE "DkimKeys" (
-                "Id" INTEGER NOT NULL CONSTRAINT "PK_DkimKeys" PRIMARY KEY AUTOINCREMENT,
-                "Domain" TEXT NOT NULL,
-                "Selector" TEXT NOT NULL,
-                "Algorithm" INTEGER NOT NULL,
-                "PrivateKeyPem" TEXT NOT NULL,
-                "CreatedUtc" TEXT NOT NULL,
-                "Active" INTEGER NOT NULL
-            )
-            """);
-        migrationBuilder.Sql("""
-            CREATE TABLE "Domains" (
-                "Id" INTEGER NOT NULL CONSTRAINT "PK_Domains" PRIMARY KEY AUTOINCREMENT,
-                "Name" TEXT NOT NULL
-            )
-            """);
-        migrationBuilder.Sql("""
-            CREATE TABLE "IpBans" (
-                "Id" INTEGER NOT NULL CONSTRAINT "PK_IpBans" PRIMARY KEY AUTOINCREMENT,
-                "Address" TEXT NOT NULL,
-                "BannedUtc" TEXT NOT NULL,
-                "UntilUtc" TEXT NOT NULL,
-                "Reason" TEXT NOT NULL
-            )
-            """);
-        migrationBuilder.Sql("""
-            CREATE TABLE "IpRanges" (
-                "Id" INTEGER NOT NULL CONSTRAINT "PK_IpRanges" PRIMARY KEY AUTOINCREMENT,
-                "Name" TEXT NOT NULL,
-                "Priority" INTEGER NOT NULL,
-                "LowerAddress" TEXT NOT NULL,
-                "UpperAddress" TEXT NOT NULL,
-                "ExpiresUtc" TEXT NULL,
-                "AllowSmtp" INTEGER NOT NULL,
-                "AllowImap" INTEGER NOT NULL,
-                "AllowPop3" INTEGER NOT NULL,
-                "AllowAuth" INTEGER NOT NULL,
-                "RequireTlsForAuth" INTEGER NOT NULL,
-                "AllowRelay" INTEGER NOT NULL,
-                "AllowLocalDeliveryWithoutAuth" INTEGER NOT NULL,
-                "NeverBan" INTEGER NOT NULL,
-                "Version" TEXT NOT NULL
-            )
-            """);
-        migrationBuilder.Sql("""
-            CREATE TABLE "RelayRules" (
-                "Id" INTEGER NOT NULL CONSTRAINT "PK_RelayRules" PRIMARY KEY AUTOINCREMENT,
-                "Order" INTEGER NOT NULL,
-                "Name" TEXT NOT NULL,
-                "WhenAuthenticated" INTEGER NULL,
-                "IpRangeId" INTEGER NULL,
-                "SenderDomain" TEXT NOT NULL,
-                "RecipientDomain" TEXT NOT NULL,
-                "Action" INTEGER NOT NULL,
-                "Text" TEXT NOT NULL,
-                "SmartHost" TEXT NOT NULL,
-                "SmartHostPort" INTEGER NOT NULL,
-                "SmartHostUser" TEXT NOT NULL,
-                "SmartHostPassword" TEXT NOT NULL,
-                "OutboundTls" INTEGER NOT NULL,
-                "OutboundTls12" INTEGER NOT NULL,
-                "OutboundTls13" INTEGER NOT NULL,
-                "Version" TEXT NOT NULL
-            )
-            """);
-        migrationBuilder.Sql("""
-            CREATE TABLE "ServerSettings" (
-                "Id" INTEGER NOT NULL CONSTRAINT "PK_ServerSettings" PRIMARY KEY,
-                "Revision" INTEGER NOT NULL,
-                "Hostname" TEXT NOT NULL,
-                "Banner" TEXT NOT NULL,
-                "MaxMessageSize" INTEGER NOT NULL,
-                "MaxRecipients" INTEGER NOT NULL,
-                "VrfyEnabled" INTEGER NOT NULL,
-                "ReceivedHeaderShowsAuthUser" INTEGER NOT NULL,
-                "RetrySchedule" TEXT NOT NULL,
-                "GiveUpAfterHours" INTEGER NOT NULL,
-                "MaxConnectionsPerIp" INTEGER NOT NULL,
-                "MaxErrorsPerSession" INTEGER NOT NULL,
-                "MaxCommandsBeforeMail" INTEGER NOT NULL,
-                "AuthFailLimit" INTEGER NOT NULL,
-                "AuthFailWindowMinutes" INTEGER NOT NULL,
-                "AuthBanMinutes" INTEGER NOT NULL,
-                "Version" TEXT NOT NULL
-            )
-            """);
-        migrationBuilder.Sql("""
-            CREATE TABLE "TlsLog" (
-                "Id" INTEGER NOT NULL CONSTRAINT "PK_TlsLog" PRIMARY KEY AUTOINCREMENT,
-                "TimeUtc" TEXT NOT NULL,
-                "Listener" TEXT NOT NULL,
-                "RemoteEndpoint" TEXT NOT NULL,
-                "Protocol" TEXT NOT NULL,
-                "TlsVersion" TEXT NOT NULL,
-                "Cipher" TEXT NOT NULL,
-                "Sni" TEXT NOT NULL,
-                "AuthMechanism" TEXT NOT NULL,
-                "AuthResult" TEXT NOT NULL,
-                "AuthUser" TEXT NOT NULL
-            )
-            """);
-        migrationBuilder.Sql("""
-            CREATE TABLE "TlsPolicies" (
-                "Id" INTEGER NOT NULL CONSTRAINT "PK_TlsPolicies" PRIMARY KEY AUTOINCREMENT,
-                "Name" TEXT NOT NULL,
-                "Tls10" INTEGER NOT NULL,
-                "Tls11" INTEGER NOT NULL,
-                "Tls12" INTEGER NOT NULL,
-                "Tls13" INTEGER NOT NULL,
-                "CipherList" TEXT NOT NULL,
-                "Tls13Suites" TEXT NOT NULL,
-                "Version" TEXT NOT NULL
-            )
-            """);
-        migrationBuilder.Sql("""
-            CREATE TABLE "Listeners" (
-                "Id" INTEGER NOT NULL CONSTRAINT "PK_Listeners" PRIMARY KEY AUTOINCREMENT,
-                "Name" TEXT NOT NULL,
-                "Protocol" INTEGER NOT NULL,
-                "BindAddress" TEXT NOT NULL,
-                "Port" INTEGER NOT NULL,
-                "TlsMode" INTEGER NOT NULL,
-                "AuthAllowed" INTEGER NOT NULL,
-                "Enabled" INTEGER NOT NULL,
-                "TlsPolicyId" INTEGER NULL,
-                "MaxConnections" INTEGER NOT NULL,
-                "IdleTimeoutSeconds" INTEGER NOT NULL,
-                "Version" TEXT NOT NULL,
-                CONSTRAINT "FK_Listeners_TlsPolicies_TlsPolicyId" FOREIGN KEY ("TlsPolicyId") REFERENCES "TlsPolicies" ("Id") ON DELETE SET NULL
-            )
-            """);
-        migrationBuilder.Sql("""
-            CREATE UNIQUE INDEX "IX_Accounts_Address" ON "Accounts" ("Address")
-            """);
-        migrationBuilder.Sql("""
-            CREATE UNIQUE INDEX "IX_AdminUsers_UserName" ON "AdminUsers" ("UserName")
-            """);
-        migrationBuilder.Sql("""
-            CREATE UNIQUE INDEX "IX_Aliases_Address" ON "Aliases" ("Address")
-            """);
-        migrationBuilder.Sql("""
-            CREATE INDEX "IX_AuditLog_TimeUtc" ON "AuditLog" ("TimeUtc")
-            """);
-        migrationBuilder.Sql("""
-            CREATE UNIQUE INDEX "IX_Certificates_Name" ON "Certificates" ("Name")
-            """);
-        migrationBuilder.Sql("""
-            CREATE INDEX "IX_DeliveryLog_MessageId" ON "DeliveryLog" ("MessageId")
-            """);
-        migrationBuilder.Sql("""
-            CREATE INDEX "IX_DeliveryLog_TimeUtc" ON "DeliveryLog" ("TimeUtc")
-            """);
-        migrationBuilder.Sql("""
-            CREATE UNIQUE INDEX "IX_DkimKeys_Domain_Selector" ON "DkimKeys" ("Domain", "Selector")
-            """);
-        migrationBuilder.Sql("""
-            CREATE UNIQUE INDEX "IX_Domains_Name" ON "Domains" ("Name")
-            """);
-        migrationBuilder.Sql("""
-            CREATE INDEX "IX_IpBans_Address" ON "IpBans" ("Address")
-            """);
-        migrationBuilder.Sql("""
-            CREATE UNIQUE INDEX "IX_IpRanges_Name" ON "IpRanges" ("Name")
-            """);
-        migrationBuilder.Sql("""
-            CREATE UNIQUE INDEX "IX_Listeners_Name" ON "Listeners" ("Name")
-            """);
-        migrationBuilder.Sql("""
-            CREATE INDEX "IX_Listeners_TlsPolicyId" ON "Listeners" ("TlsPolicyId")
-            """);
-        migrationBuilder.Sql("""
-            CREATE INDEX "IX_TlsLog_TimeUtc" ON "TlsLog" ("TimeUtc")
-            """);
-        migrationBuilder.Sql("""
-            CREATE UNIQUE INDEX "IX_TlsPolicies_Name" ON "TlsPolicies" ("Name")
-            """);
-    }
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "Accounts",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Address = table.Column<string>(type: "TEXT", nullable: false),
+                    PasswordHash = table.Column<string>(type: "TEXT", nullable: false),
+                    QuotaBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AllowSmtp = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AllowImap = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AllowPop3 = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Accounts", x => x.Id);
+                });
 
-    protected override void Down(MigrationBuilder migrationBuilder)
-    {
-        ArgumentNullException.ThrowIfNull(migrationBuilder);
-        migrationBuilder.DropTable("Listeners");
-        migrationBuilder.DropTable("TlsPolicies");
-        migrationBuilder.DropTable("TlsLog");
-        migrationBuilder.DropTable("ServerSettings");
-        migrationBuilder.DropTable("RelayRules");
-        migrationBuilder.DropTable("IpRanges");
-        migrationBuilder.DropTable("IpBans");
-        migrationBuilder.DropTable("Domains");
-        migrationBuilder.DropTable("DkimKeys");
-        migrationBuilder.DropTable("DeliveryLog");
-        migrationBuilder.DropTable("Certificates");
-        migrationBuilder.DropTable("AuditLog");
-        migrationBuilder.DropTable("Aliases");
-        migrationBuilder.DropTable("AdminUsers");
-        migrationBuilder.DropTable("Accounts");
+            migrationBuilder.CreateTable(
+                name: "AdminUsers",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserName = table.Column<string>(type: "TEXT", nullable: false),
+                    PasswordHash = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AdminUsers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Aliases",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Address = table.Column<string>(type: "TEXT", nullable: false),
+                    Targets = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Aliases", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditLog",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TimeUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Actor = table.Column<string>(type: "TEXT", nullable: false),
+                    Action = table.Column<string>(type: "TEXT", nullable: false),
+                    Entity = table.Column<string>(type: "TEXT", nullable: false),
+                    OldValue = table.Column<string>(type: "TEXT", nullable: false),
+                    NewValue = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditLog", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Certificates",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    FilePath = table.Column<string>(type: "TEXT", nullable: false),
+                    HostNames = table.Column<string>(type: "TEXT", nullable: false),
+                    Thumbprint = table.Column<string>(type: "TEXT", nullable: false),
+                    KeyAlgorithm = table.Column<string>(type: "TEXT", nullable: false),
+                    NotAfterUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    IsDefault = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Certificates", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DeliveryLog",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TimeUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    MessageId = table.Column<string>(type: "TEXT", nullable: false),
+                    Sender = table.Column<string>(type: "TEXT", nullable: false),
+                    Recipient = table.Column<string>(type: "TEXT", nullable: false),
+                    Size = table.Column<long>(type: "INTEGER", nullable: false),
+                    Result = table.Column<string>(type: "TEXT", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", nullable: false),
+                    RemoteHost = table.Column<string>(type: "TEXT", nullable: false),
+                    TlsVersion = table.Column<string>(type: "TEXT", nullable: false),
+                    Cipher = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DeliveryLog", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DkimKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Domain = table.Column<string>(type: "TEXT", nullable: false),
+                    Selector = table.Column<string>(type: "TEXT", nullable: false),
+                    Algorithm = table.Column<int>(type: "INTEGER", nullable: false),
+                    PrivateKeyPem = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Active = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DkimKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Domains",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Domains", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IpBans",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Address = table.Column<string>(type: "TEXT", nullable: false),
+                    BannedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UntilUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IpBans", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IpRanges",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    Priority = table.Column<int>(type: "INTEGER", nullable: false),
+                    LowerAddress = table.Column<string>(type: "TEXT", nullable: false),
+                    UpperAddress = table.Column<string>(type: "TEXT", nullable: false),
+                    ExpiresUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    AllowSmtp = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AllowImap = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AllowPop3 = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AllowAuth = table.Column<bool>(type: "INTEGER", nullable: false),
+                    RequireTlsForAuth = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AllowRelay = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AllowLocalDeliveryWithoutAuth = table.Column<bool>(type: "INTEGER", nullable: false),
+                    NeverBan = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IpRanges", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RelayRules",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Order = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    WhenAuthenticated = table.Column<bool>(type: "INTEGER", nullable: true),
+                    IpRangeId = table.Column<int>(type: "INTEGER", nullable: true),
+                    SenderDomain = table.Column<string>(type: "TEXT", nullable: false),
+                    RecipientDomain = table.Column<string>(type: "TEXT", nullable: false),
+                    Action = table.Column<int>(type: "INTEGER", nullable: false),
+                    Text = table.Column<string>(type: "TEXT", nullable: false),
+                    SmartHost = table.Column<string>(type: "TEXT", nullable: false),
+                    SmartHostPort = table.Column<int>(type: "INTEGER", nullable: false),
+                    SmartHostUser = table.Column<string>(type: "TEXT", nullable: false),
+                    SmartHostPassword = table.Column<string>(type: "TEXT", nullable: false),
+                    OutboundTls = table.Column<int>(type: "INTEGER", nullable: false),
+                    OutboundTls12 = table.Column<bool>(type: "INTEGER", nullable: false),
+                    OutboundTls13 = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RelayRules", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ServerSettings",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    Revision = table.Column<long>(type: "INTEGER", nullable: false),
+                    Hostname = table.Column<string>(type: "TEXT", nullable: false),
+                    Banner = table.Column<string>(type: "TEXT", nullable: false),
+                    MaxMessageSize = table.Column<long>(type: "INTEGER", nullable: false),
+                    MaxRecipients = table.Column<int>(type: "INTEGER", nullable: false),
+                    VrfyEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ReceivedHeaderShowsAuthUser = table.Column<bool>(type: "INTEGER", nullable: false),
+                    RetrySchedule = table.Column<string>(type: "TEXT", nullable: false),
+                    GiveUpAfterHours = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxConnectionsPerIp = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxErrorsPerSession = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxCommandsBeforeMail = table.Column<int>(type: "INTEGER", nullable: false),
+                    AuthFailLimit = table.Column<int>(type: "INTEGER", nullable: false),
+                    AuthFailWindowMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    AuthBanMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ServerSettings", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TlsLog",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TimeUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Listener = table.Column<string>(type: "TEXT", nullable: false),
+                    RemoteEndpoint = table.Column<string>(type: "TEXT", nullable: false),
+                    Protocol = table.Column<string>(type: "TEXT", nullable: false),
+                    TlsVersion = table.Column<string>(type: "TEXT", nullable: false),
+                    Cipher = table.Column<string>(type: "TEXT", nullable: false),
+                    Sni = table.Column<string>(type: "TEXT", nullable: false),
+                    AuthMechanism = table.Column<string>(type: "TEXT", nullable: false),
+                    AuthResult = table.Column<string>(type: "TEXT", nullable: false),
+                    AuthUser = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TlsLog", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TlsPolicies",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    Tls10 = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Tls11 = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Tls12 = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Tls13 = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CipherList = table.Column<string>(type: "TEXT", nullable: false),
+                    Tls13Suites = table.Column<string>(type: "TEXT", nullable: false),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TlsPolicies", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Listeners",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    Protocol = table.Column<int>(type: "INTEGER", nullable: false),
+                    BindAddress = table.Column<string>(type: "TEXT", nullable: false),
+                    Port = table.Column<int>(type: "INTEGER", nullable: false),
+                    TlsMode = table.Column<int>(type: "INTEGER", nullable: false),
+                    AuthAllowed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TlsPolicyId = table.Column<int>(type: "INTEGER", nullable: true),
+                    MaxConnections = table.Column<int>(type: "INTEGER", nullable: false),
+                    IdleTimeoutSeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Listeners", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Listeners_TlsPolicies_TlsPolicyId",
+                        column: x => x.TlsPolicyId,
+                        principalTable: "TlsPolicies",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Accounts_Address",
+                table: "Accounts",
+                column: "Address",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AdminUsers_UserName",
+                table: "AdminUsers",
+                column: "UserName",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Aliases_Address",
+                table: "Aliases",
+                column: "Address",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditLog_TimeUtc",
+                table: "AuditLog",
+                column: "TimeUtc");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Certificates_Name",
+                table: "Certificates",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DeliveryLog_MessageId",
+                table: "DeliveryLog",
+                column: "MessageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DeliveryLog_TimeUtc",
+                table: "DeliveryLog",
+                column: "TimeUtc");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DkimKeys_Domain_Selector",
+                table: "DkimKeys",
+                columns: new[] { "Domain", "Selector" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Domains_Name",
+                table: "Domains",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IpBans_Address",
+                table: "IpBans",
+                column: "Address");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IpRanges_Name",
+                table: "IpRanges",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Listeners_Name",
+                table: "Listeners",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Listeners_TlsPolicyId",
+                table: "Listeners",
+                column: "TlsPolicyId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TlsLog_TimeUtc",
+                table: "TlsLog",
+                column: "TimeUtc");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TlsPolicies_Name",
+                table: "TlsPolicies",
+                column: "Name",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "Accounts");
+
+            migrationBuilder.DropTable(
+                name: "AdminUsers");
+
+            migrationBuilder.DropTable(
+                name: "Aliases");
+
+            migrationBuilder.DropTable(
+                name: "AuditLog");
+
+            migrationBuilder.DropTable(
+                name: "Certificates");
+
+            migrationBuilder.DropTable(
+                name: "DeliveryLog");
+
+            migrationBuilder.DropTable(
+                name: "DkimKeys");
+
+            migrationBuilder.DropTable(
+                name: "Domains");
+
+            migrationBuilder.DropTable(
+                name: "IpBans");
+
+            migrationBuilder.DropTable(
+                name: "IpRanges");
+
+            migrationBuilder.DropTable(
+                name: "Listeners");
+
+            migrationBuilder.DropTable(
+                name: "RelayRules");
+
+            migrationBuilder.DropTable(
+                name: "ServerSettings");
+
+            migrationBuilder.DropTable(
+                name: "TlsLog");
+
+            migrationBuilder.DropTable(
+                name: "TlsPolicies");
+        }
     }
 }

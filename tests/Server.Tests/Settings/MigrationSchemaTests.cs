@@ -1,10 +1,11 @@
 using MailHost.Shared.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace MailHost.Server.Tests.Settings;
 
-/// <summary>The hand-written migrations must build exactly the schema EF Core derives from the model.</summary>
+/// <summary>The generated migrations must build exactly the schema EF Core derives from the model.</summary>
 public sealed class MigrationSchemaTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "mailhost-schema-" + Guid.NewGuid().ToString("N"));
@@ -40,7 +41,43 @@ public sealed class MigrationSchemaTests : IDisposable
         MailHostDatabase.Migrate(_dir);
         using var db = new MailHostDbContext(MailHostDatabase.Options(_dir));
         Assert.Empty(db.Database.GetPendingMigrations());
-        Assert.Single(db.Database.GetAppliedMigrations());
+        Assert.Equal(db.Database.GetMigrations(), db.Database.GetAppliedMigrations());
+    }
+
+    /// <summary>An entity edit without `dotnet ef migrations add` (README) fails here.</summary>
+    [Fact]
+    public void Model_HasNoChangesWithoutAMigration()
+    {
+        using var db = new MailHostDbContext(MailHostDatabase.Options(_dir));
+        Assert.False(db.Database.HasPendingModelChanges(), "the model changed: add a migration with dotnet-ef");
+    }
+
+    /// <summary>Databases made by the first release carry the id 20261122000000_Initial; they must see
+    /// only the later migrations, and existing rows get the entity defaults, not zeros.</summary>
+    [Fact]
+    public void Migrate_FromInitial_KeepsRowsAndFillsDefaults()
+    {
+        Directory.CreateDirectory(_dir);
+        using (var db = new MailHostDbContext(MailHostDatabase.Options(_dir)))
+        {
+            db.Database.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().Migrate("20261122000000_Initial");
+            db.Database.ExecuteSqlRaw("""
+                INSERT INTO "ServerSettings" ("Id","Revision","Hostname","Banner","MaxMessageSize","MaxRecipients",
+                  "VrfyEnabled","ReceivedHeaderShowsAuthUser","RetrySchedule","GiveUpAfterHours","MaxConnectionsPerIp",
+                  "MaxErrorsPerSession","MaxCommandsBeforeMail","AuthFailLimit","AuthFailWindowMinutes","AuthBanMinutes","Version")
+                VALUES (1, 7, 'mx.example.test', 'b', 1000, 10, 0, 0, '5', 1, 1, 1, 1, 1, 1, 1, '00000000-0000-0000-0000-000000000001')
+                """);
+        }
+
+        MailHostDatabase.Migrate(_dir);
+        using var after = new MailHostDbContext(MailHostDatabase.Options(_dir));
+        var row = after.ServerSettings.Single();
+        var defaults = new MailHost.Shared.Entities.ServerSettings();
+        Assert.Equal("mx.example.test", row.Hostname);
+        Assert.Equal(defaults.MaxHeaderBytes, row.MaxHeaderBytes);
+        Assert.Equal(defaults.MinFreeDiskMegabytes, row.MinFreeDiskMegabytes);
+        Assert.Equal(defaults.LogRetentionDays, row.LogRetentionDays);
+        Assert.Equal(defaults.RejectSenderLoginMismatch, row.RejectSenderLoginMismatch);
     }
 
     /// <summary>Table → its columns (name, type, not-null, pk) and indexes (name, unique, columns).</summary>
