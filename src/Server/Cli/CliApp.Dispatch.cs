@@ -5,7 +5,7 @@ public static partial class CliApp
     public const string Usage = """
         usage: mailhost <noun> <verb> [arguments] [--MailHost:DataDir=DIR]
           status
-          server show | server set [--hostname H] [--banner B] [--max-message-size N] [--max-recipients N] [--max-connections-per-ip N] [--vrfy yes|no] [--retry-schedule M,M,…] [--auth-fail-limit N] …
+          server show | server set [--hostname H] [--banner B] [--max-message-size N] [--max-header-size N] [--max-header-line-length N] [--max-recipients N] [--max-connections-per-ip N] [--vrfy yes|no] [--retry-schedule M,M,…] [--auth-fail-limit N] …
           domain add|list|remove NAME
           account add|list|passwd|remove ADDRESS [--password-stdin] [--quota BYTES] [--smtp yes|no] [--imap yes|no] [--pop3 yes|no]
           alias add|list|remove ADDRESS [TARGET,…]

@@ -1,6 +1,6 @@
 namespace MailHost.Server.Cli;
 
-/// <summary>`mailhost server show|set`: server-wide settings (host name, banner, limits, retry schedule, auth throttling).</summary>
+/// <summary>`mailhost server show|set`: server-wide settings (host name, banner, message and header limits, retry schedule, auth throttling).</summary>
 internal static class ServerCommands
 {
     public static async Task<int> RunAsync(CliContext c)
@@ -17,6 +17,8 @@ internal static class ServerCommands
                         ["hostname", s.Hostname],
                         ["banner", s.Banner],
                         ["max-message-size", s.MaxMessageSize.ToString(CultureInfo.InvariantCulture)],
+                        ["max-header-size", s.MaxHeaderBytes.ToString(CultureInfo.InvariantCulture)],
+                        ["max-header-line-length", s.MaxHeaderLineLength.ToString(CultureInfo.InvariantCulture)],
                         ["max-recipients", s.MaxRecipients.ToString(CultureInfo.InvariantCulture)],
                         ["max-connections-per-ip", s.MaxConnectionsPerIp.ToString(CultureInfo.InvariantCulture)],
                         ["max-errors", s.MaxErrorsPerSession.ToString(CultureInfo.InvariantCulture)],
@@ -38,6 +40,8 @@ internal static class ServerCommands
                     s.Hostname = c.Flag("hostname") ?? s.Hostname;
                     s.Banner = c.Flag("banner") ?? s.Banner;
                     s.MaxMessageSize = c.Flag("max-message-size") is { } size ? long.Parse(size, CultureInfo.InvariantCulture) : s.MaxMessageSize;
+                    s.MaxHeaderBytes = c.IntFlag("max-header-size") ?? s.MaxHeaderBytes;
+                    s.MaxHeaderLineLength = c.IntFlag("max-header-line-length") ?? s.MaxHeaderLineLength;
                     s.MaxRecipients = c.IntFlag("max-recipients") ?? s.MaxRecipients;
                     s.MaxConnectionsPerIp = c.IntFlag("max-connections-per-ip") ?? s.MaxConnectionsPerIp;
                     s.MaxErrorsPerSession = c.IntFlag("max-errors") ?? s.MaxErrorsPerSession;

@@ -325,6 +325,13 @@ internal sealed partial class ImapSession
         }
         var content = r.StringBytes();
         r.End();
+        // Before any MIME code reads the message (RFC 9051 §7.1: LIMIT).
+        var headerLimit = HeaderLimitScanner.For(_conn.CurrentSnapshot.Server);
+        if (headerLimit.Check(content) != HeaderVerdict.Passed)
+        {
+            _out.Line($"{tag} NO [LIMIT] {headerLimit.RefusalText}");
+            return;
+        }
         var normalized = flags.Select(Flags.Normalize).OfType<string>().ToList();
         var box = await _store.GetMailboxAsync(Account, name, ct);
         if (box is null)

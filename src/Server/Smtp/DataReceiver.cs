@@ -41,6 +41,19 @@ public sealed class DataReceiver
             var span = segment.Span;
             for (var i = 0; i < span.Length; i++)
             {
+                if (_state == State.Middle)
+                {
+                    // Mid-line every byte up to the next CR or LF is plain data: copy the run at once,
+                    // so a multi-megabyte message is not stepped through byte by byte.
+                    var run = span[i..].IndexOfAny((byte)'\r', (byte)'\n');
+                    var length = run < 0 ? span.Length - i : run;
+                    Write(output, span.Slice(i, length));
+                    i += length;
+                    if (i == span.Length)
+                    {
+                        break;
+                    }
+                }
                 if (Step(span[i], output))
                 {
                     consumed = input.GetPosition(offset + i + 1);
@@ -114,6 +127,12 @@ public sealed class DataReceiver
         Write(output, b);
         _state = State.Middle;
         return false;
+    }
+
+    private void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> run)
+    {
+        output.Write(run);
+        Length += run.Length;
     }
 
     private void Write(IBufferWriter<byte> output, byte b)

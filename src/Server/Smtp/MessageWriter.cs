@@ -1,4 +1,5 @@
 using System.Text;
+using MailHost.Server.Protocol;
 using MailHost.Server.Queue;
 
 namespace MailHost.Server.Smtp;
@@ -7,22 +8,26 @@ namespace MailHost.Server.Smtp;
 /// Writes one incoming message into a temporary file in the queue folder: the Received header,
 /// then the body as it arrives. <see cref="CommitAsync"/> fsyncs and enqueues; only after it
 /// returns may the session say 250 (durable acceptance). Over the size limit it keeps reading but
-/// stops writing, so the client gets 552 at the end of the data and the session stays in step.
+/// stops writing, so the client gets 552 at the end of the data and the session stays in step;
+/// the same once the header section breaks the header limits (checked here, as the bytes arrive,
+/// so DATA and BDAT share it and no MIME code ever reads such a message).
 /// </summary>
 internal sealed class MessageWriter : IAsyncDisposable
 {
     private readonly MessageSpool _spool;
     private readonly long _maxSize;
     private readonly HeaderProbe _probe = new();
+    private readonly HeaderLimitScanner _headerLimit;
     private string _path;
     private FileStream _file;
     private readonly long _headerBytes;
     private bool _done;
 
-    public MessageWriter(MessageSpool spool, string id, string receivedHeader, long maxSize)
+    public MessageWriter(MessageSpool spool, string id, string receivedHeader, long maxSize, HeaderLimitScanner headerLimit)
     {
         _spool = spool;
         _maxSize = maxSize;
+        _headerLimit = headerLimit;
         Id = id;
         (_path, _file) = spool.CreateContentFile(id);
         var header = Encoding.UTF8.GetBytes(receivedHeader);
@@ -36,12 +41,19 @@ internal sealed class MessageWriter : IAsyncDisposable
     public long Size { get; private set; }
     public bool TooBig { get; private set; }
 
+    /// <summary>The header-limit check so far; refused means nothing more is written.</summary>
+    public HeaderLimitScanner HeaderLimit => _headerLimit;
+
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         Size += data.Length;
         if (TooBig || Size > _maxSize)
         {
             TooBig = true;
+            return;
+        }
+        if (_headerLimit.Refused || _headerLimit.Feed(data.Span) is HeaderVerdict.SectionTooLarge or HeaderVerdict.LineTooLong)
+        {
             return;
         }
         _probe.Append(data.Span);

@@ -1,4 +1,5 @@
 using System.Text;
+using MailHost.Server.Protocol;
 
 namespace MailHost.Server.Smtp;
 
@@ -81,5 +82,13 @@ internal static class SmtpReplies
     public static readonly SmtpReply TlsAlreadyActive = new(503, "5.5.1", "TLS already active");
     public static readonly SmtpReply TlsNotAvailable = new(502, "5.5.1", "STARTTLS not available");
     public static readonly SmtpReply RequireTlsNeedsTls = new(530, "5.7.10", "REQUIRETLS needs a TLS session");
+    /// <summary>The refusal for a header section over the limits, or null: 552 5.3.4 for its size (RFC 3463 §3.4), 554 5.6.0 for a line.</summary>
+    public static SmtpReply? HeaderLimit(HeaderLimitScanner scanner) => scanner.Verdict switch
+    {
+        HeaderVerdict.SectionTooLarge => new(552, "5.3.4", scanner.RefusalText + "; message refused"),
+        HeaderVerdict.LineTooLong => new(554, "5.6.0", scanner.RefusalText + "; message refused"),
+        _ => null,
+    };
+
     public static readonly SmtpReply DataAfterBdat = new(503, "5.5.1", "DATA not allowed after BDAT in the same transaction");
 }

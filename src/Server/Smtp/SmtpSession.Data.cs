@@ -1,5 +1,6 @@
 using System.Buffers;
 using MailHost.Server.Logging;
+using MailHost.Server.Protocol;
 using MailHost.Server.Queue;
 
 namespace MailHost.Server.Smtp;
@@ -125,6 +126,12 @@ internal sealed partial class SmtpSession
             await FlushAsync(cancellationToken);
             return;
         }
+        if (!last && SmtpReplies.HeaderLimit(transaction!.Chunks!.HeaderLimit) is { } headerRefusal)
+        {
+            // RFC 3030 §2: after an error reply to a chunk the client sends no further chunks of this message.
+            await RefuseMessageAsync(transaction, headerRefusal, "header over the header limits", transaction.Chunks.Size);
+            return;
+        }
         if (!last)
         {
             Reply(new SmtpReply(250, "2.0.0", $"{size.ToString(CultureInfo.InvariantCulture)} octets received"));
@@ -156,7 +163,7 @@ internal sealed partial class SmtpSession
             _helo ?? "", _connection.RemoteAddress.ToString(), snapshot.Server.Hostname, id, _esmtp, _connection.Tls,
             _authUser, snapshot.Server.ReceivedHeaderShowsAuthUser,
             transaction.GivenRecipients.Count == 1 ? transaction.GivenRecipients[0] : null, _services.Time.GetLocalNow()));
-        return new MessageWriter(_services.Spool, id, received, snapshot.Server.MaxMessageSize);
+        return new MessageWriter(_services.Spool, id, received, snapshot.Server.MaxMessageSize, HeaderLimitScanner.For(snapshot.Server));
     }
 
     /// <summary>Size check, Message-ID for submission, fsync, enqueue, then (and only then) 250.</summary>
@@ -165,6 +172,11 @@ internal sealed partial class SmtpSession
         if (writer.TooBig)
         {
             await RefuseMessageAsync(transaction, SmtpReplies.MessageTooBig, "message over the size limit", writer.Size);
+            return;
+        }
+        if (SmtpReplies.HeaderLimit(writer.HeaderLimit) is { } headerRefusal)
+        {
+            await RefuseMessageAsync(transaction, headerRefusal, "header over the header limits", writer.Size);
             return;
         }
         try

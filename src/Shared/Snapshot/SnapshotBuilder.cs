@@ -26,7 +26,11 @@ public static class SnapshotBuilder
         var server = new ServerSpec(
             s.Hostname, s.Banner, s.MaxMessageSize, s.MaxRecipients, s.VrfyEnabled, s.ReceivedHeaderShowsAuthUser,
             schedule, TimeSpan.FromHours(s.GiveUpAfterHours), s.MaxConnectionsPerIp, s.MaxErrorsPerSession, s.MaxCommandsBeforeMail,
-            s.AuthFailLimit, TimeSpan.FromMinutes(s.AuthFailWindowMinutes), TimeSpan.FromMinutes(s.AuthBanMinutes));
+            s.AuthFailLimit, TimeSpan.FromMinutes(s.AuthFailWindowMinutes), TimeSpan.FromMinutes(s.AuthBanMinutes))
+        {
+            MaxHeaderBytes = s.MaxHeaderBytes,
+            MaxHeaderLineLength = s.MaxHeaderLineLength,
+        };
 
         var listeners = d.Listeners.Where(l => l.Enabled).Select(l =>
         {

@@ -21,7 +21,14 @@ public sealed record ServerSpec(
     int MaxCommandsBeforeMail,
     int AuthFailLimit,
     TimeSpan AuthFailWindow,
-    TimeSpan AuthBanDuration);
+    TimeSpan AuthBanDuration)
+{
+    /// <summary>Largest header section accepted at DATA/BDAT and APPEND (transaction scope).</summary>
+    public int MaxHeaderBytes { get; init; } = 102_400;
+
+    /// <summary>Longest header line (before unfolding, without CRLF) accepted at DATA/BDAT and APPEND.</summary>
+    public int MaxHeaderLineLength { get; init; } = 8_192;
+}
 
 /// <summary>A listener as the engine binds it. <see cref="Key"/> decides whether a change means a rebind.</summary>
 public sealed record ListenerSpec(

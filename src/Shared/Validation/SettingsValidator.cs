@@ -36,6 +36,7 @@ public static class SettingsValidator
         {
             errors.Add(new(item, nameof(s.MaxMessageSize), "must be at least 1024 bytes"));
         }
+        ValidateHeaderLimits(s, errors);
         if (s.MaxRecipients < 1)
         {
             errors.Add(new(item, nameof(s.MaxRecipients), "must be at least 1"));
@@ -55,6 +56,27 @@ public static class SettingsValidator
         if (s.AuthFailLimit < 1 || s.AuthFailWindowMinutes < 1 || s.AuthBanMinutes < 1)
         {
             errors.Add(new(item, "auth throttling", "failure limit, window and ban minutes must be at least 1"));
+        }
+    }
+
+    // The ceiling keeps MIME parsing cheap (its cost grows with the square of one header's size); the
+    // floors stay above RFC 5322 §2.1.1's 998-octet line so conforming mail always passes.
+    private const int HeaderBytesCeiling = 1024 * 1024;
+
+    private static void ValidateHeaderLimits(ServerSettings s, List<SettingsError> errors)
+    {
+        const string item = "server";
+        if (s.MaxHeaderBytes < 4 * 1024 || s.MaxHeaderBytes > HeaderBytesCeiling)
+        {
+            errors.Add(new(item, nameof(s.MaxHeaderBytes), "must be between 4 KB and 1024 KB"));
+        }
+        if (s.MaxHeaderLineLength < 1024)
+        {
+            errors.Add(new(item, nameof(s.MaxHeaderLineLength), "must be at least 1 KB (RFC 5322 allows 998 characters)"));
+        }
+        else if (s.MaxHeaderLineLength > s.MaxHeaderBytes)
+        {
+            errors.Add(new(item, nameof(s.MaxHeaderLineLength), "must not exceed the max header size"));
         }
     }
 

@@ -101,4 +101,19 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(3, status.Code);
         Assert.Contains("not running", status.Out);
     }
+
+    [Fact]
+    public async Task ServerSet_HeaderLimits_ShownAndValidated()
+    {
+        Assert.Equal(0, (await RunAsync("", "server", "set", "--max-header-size", "65536", "--max-header-line-length", "2048")).Code);
+        var show = await RunAsync("", "server", "show");
+        Assert.Matches(@"max-header-size\s+65536", show.Out);
+        Assert.Matches(@"max-header-line-length\s+2048", show.Out);
+
+        var refused = await RunAsync("", "server", "set", "--max-header-size", "100", "--max-header-line-length", "500");
+        Assert.Equal(1, refused.Code);
+        Assert.Contains("MaxHeaderBytes", refused.Err);
+        Assert.Contains("MaxHeaderLineLength", refused.Err);
+        Assert.Matches(@"max-header-size\s+65536", (await RunAsync("", "server", "show")).Out);
+    }
 }
