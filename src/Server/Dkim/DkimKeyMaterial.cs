@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Pkcs;
@@ -33,12 +34,14 @@ public static class DkimKeyMaterial
         }
     }
 
-    public static Ed25519PrivateKeyParameters LoadEd25519(string pem)
+    /// <summary>The private key of a PKCS#8 PEM (RSA or Ed25519), in the form MimeKit's signer takes.</summary>
+    public static AsymmetricKeyParameter LoadPrivateKey(string pem)
     {
         var fields = PemEncoding.Find(pem);
-        var der = Convert.FromBase64String(pem[fields.Base64Data]);
-        return (Ed25519PrivateKeyParameters)PrivateKeyFactory.CreateKey(der);
+        return PrivateKeyFactory.CreateKey(Convert.FromBase64String(pem[fields.Base64Data]));
     }
+
+    public static Ed25519PrivateKeyParameters LoadEd25519(string pem) => (Ed25519PrivateKeyParameters)LoadPrivateKey(pem);
 
     /// <summary>The p= value: SubjectPublicKeyInfo for RSA (RFC 6376 §3.6.1), the raw 32-byte key for Ed25519 (RFC 8463 §4).</summary>
     public static string PublicKeyBase64(DkimAlgorithm algorithm, string privatePem)
@@ -56,5 +59,6 @@ public static class DkimKeyMaterial
     public static string TxtRecord(DkimAlgorithm algorithm, string privatePem) =>
         $"v=DKIM1; k={(algorithm == DkimAlgorithm.Ed25519 ? "ed25519" : "rsa")}; p={PublicKeyBase64(algorithm, privatePem)}";
 
-    public static string AlgorithmTag(DkimAlgorithm algorithm) => algorithm == DkimAlgorithm.Ed25519 ? "ed25519-sha256" : "rsa-sha256";
+    public static MimeKit.Cryptography.DkimSignatureAlgorithm SignatureAlgorithm(DkimAlgorithm algorithm) =>
+        algorithm == DkimAlgorithm.Ed25519 ? MimeKit.Cryptography.DkimSignatureAlgorithm.Ed25519Sha256 : MimeKit.Cryptography.DkimSignatureAlgorithm.RsaSha256;
 }

@@ -58,6 +58,11 @@ public sealed class DkimSigningTests
         Assert.True(exit == 0, result);
         Assert.Contains("signature ok", result);
 
+        // MimeKit's verifier agrees, with the key found in DNS by our DnsClient locator.
+        var delivered = MimeKit.MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(dumped.Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal))));
+        var locator = new DkimPublicKeyLocator(new DnsClient.LookupClient(new DnsClient.LookupClientOptions(new DnsClient.NameServer(System.Net.IPAddress.Loopback, keyDns.Port)) { UseCache = false }));
+        Assert.True(await new MimeKit.Cryptography.DkimVerifier(locator).VerifyAsync(delivered, delivered.Headers.First(h => h.Id == MimeKit.HeaderId.DkimSignature)));
+
         // The same check must fail when the body changes, or it proves nothing.
         var (badExit, _) = await DkimVerifyAsync(dumped.Replace("Line one.", "Line 1.", StringComparison.Ordinal), keyDns.Port);
         Assert.NotEqual(0, badExit);

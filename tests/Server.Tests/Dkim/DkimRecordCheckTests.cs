@@ -22,4 +22,14 @@ public sealed class DkimRecordCheckTests
         Assert.Equal("example.test", key.Domain);
         Assert.Equal(DkimKeyMaterial.PublicKeyBase64(key.Algorithm, key.PrivateKeyPem), DkimRecordCheck.PublicKey(txt));
     }
+
+    [Fact]
+    public void ZoneLine_LongRecord_SplitIn255OctetStrings()
+    {
+        var txt = new string('a', 600);
+        var line = DkimKeyRing.ZoneLine("example.test", "s1", txt);
+        Assert.StartsWith("s1._domainkey.example.test. IN TXT ( \"", line);
+        var parts = line.Split('"').Where((_, i) => i % 2 == 1).ToList();
+        Assert.Equal([255, 255, 90], parts.Select(p => p.Length));
+    }
 }
