@@ -4,7 +4,6 @@ using MailHost.Server.Settings;
 using MailHost.Shared.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
-using Serilog;
 
 namespace MailHost.Server.Hosting;
 
@@ -47,15 +46,7 @@ public static class ServerHost
             h.ServerCertificateSelector = (_, name) => store.Select(settings.Current, name)?.TargetCertificate;
         }));
 
-        var logger = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", Serilog.Events.LogEventLevel.Information)
-            .WriteTo.Console(formatProvider: CultureInfo.InvariantCulture)
-            .WriteTo.File(Path.Combine(dataDir, "logs", "mailhost-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14, formatProvider: CultureInfo.InvariantCulture)
-            .CreateLogger();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSerilog(logger, dispose: true);
+        builder.Services.AddMailHostSerilog(dataDir);
 
         MailHostDatabase.Migrate(dataDir);
         var password = FirstRun.Seed(options, output);
@@ -73,6 +64,7 @@ public static class ServerHost
         builder.Services.AddMailHostConsoleBackend();
 
         var app = builder.Build();
+        app.UseMailHostRequestLogging();
         // The first snapshot must exist before listeners bind.
         app.Services.GetRequiredService<SettingsSnapshotProvider>().ReloadAsync(CancellationToken.None).GetAwaiter().GetResult();
         app.MapMailHostAdmin();
