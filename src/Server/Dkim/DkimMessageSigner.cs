@@ -17,6 +17,11 @@ public sealed class DkimMessageSigner(TimeProvider time, ILogger<DkimMessageSign
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(message);
+        if (!snapshot.DkimKeys.Any(k => k.Active))
+        {
+            // No key, no signature: spare the parse.
+            return message;
+        }
         MimeMessage parsed;
         try
         {
