@@ -2,6 +2,12 @@ namespace MailHost.Server.Cli;
 
 public static partial class CliApp
 {
+    public const string ServerUsage = """
+        usage: mailhost [--MailHost:DataDir=DIR] [--MailHost:PortOffset=N] [--urls=URL] [--MailHost:KEY=VALUE …]
+          runs the server (one per data folder); see README.md for the configuration keys
+
+        """;
+
     public const string Usage = """
         usage: mailhost <noun> <verb> [arguments] [--MailHost:DataDir=DIR]
           status

@@ -10,10 +10,17 @@ public static partial class CliApp
     public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var context = CliContext.Create(args, input, output, error);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        if (ServerArguments.AsksForHelp(args))
+        {
+            // Before the data folder is opened: `listener set smtp --help` used to report an update.
+            await output.WriteLineAsync(Usage);
+            return 2;
+        }
         try
         {
-            return await DispatchAsync(context);
+            return await DispatchAsync(CliContext.Create(args, input, output, error));
         }
         catch (CliUsageException ex)
         {

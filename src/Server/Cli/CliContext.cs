@@ -69,6 +69,12 @@ public sealed class CliContext : IAsyncDisposable
             .AddCommandLine([.. config])
             .Build();
         var options = configuration.GetSection(MailHostOptions.Section).Get<MailHostOptions>() ?? new MailHostOptions();
+        if (!File.Exists(Path.Combine(options.FullDataDir, "settings.db")))
+        {
+            // A command never creates an installation (a new admin password nobody saw) by being run
+            // from the wrong folder; the server's first start does.
+            throw new CliUsageException($"no MailHost data folder at {options.FullDataDir} (settings.db is missing): start the server once, or pass --MailHost:DataDir=DIR");
+        }
         MailHostDatabase.Migrate(options.FullDataDir);
         var password = FirstRun.Seed(options, output);
         if (password is not null)

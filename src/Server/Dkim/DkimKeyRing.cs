@@ -19,16 +19,22 @@ public static class DkimKeyRing
     };
 
     /// <summary>
-    /// Adds the key; returns whether it became active. The first key of a domain signs at once;
-    /// later ones wait for <paramref name="activate"/> (the record must be published first).
+    /// Adds the key; returns whether it became active: only when <paramref name="activate"/> says so,
+    /// also for a domain's first key. A key that signs before its TXT record is published makes
+    /// receivers fail DKIM, and under DMARC p=reject that is rejected mail.
     /// </summary>
     public static bool Add(SettingsData data, DkimKey key, bool activate)
     {
+        var what = $"DKIM key '{RecordName(key.Domain, key.Selector)}'";
+        if (!data.Domains.Any(d => string.Equals(d.Name.TrimEnd('.'), key.Domain, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new SettingsValidationException([new SettingsError(what, nameof(key.Domain), $"MailHost does not host the domain {key.Domain}: add it under Domains first")]);
+        }
         if (data.DkimKeys.Any(k => k.Domain == key.Domain && k.Selector == key.Selector))
         {
-            throw new SettingsValidationException([new SettingsError($"DKIM key '{RecordName(key.Domain, key.Selector)}'", nameof(key.Selector), "this selector exists already for the domain")]);
+            throw new SettingsValidationException([new SettingsError(what, nameof(key.Selector), "this selector exists already for the domain")]);
         }
-        key.Active = activate || !data.DkimKeys.Any(k => k.Domain == key.Domain && k.Active);
+        key.Active = activate;
         if (key.Active)
         {
             data.DkimKeys.Where(k => k.Domain == key.Domain).ToList().ForEach(k => k.Active = false);

@@ -24,6 +24,9 @@ internal sealed class BoundListener(
     public ListenerSpec Spec { get; set; } = spec;
     public int Connections => Volatile.Read(ref _connections);
 
+    private const int SolSocket = 1;
+    private const int SoReuseAddr = 2;
+
     public static Socket Bind(ListenerSpec spec)
     {
         var socket = new Socket(spec.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -33,8 +36,17 @@ internal sealed class BoundListener(
             {
                 socket.DualMode = true;
             }
-            // Lets a restarted server rebind while old connections sit in TIME_WAIT; Linux still refuses a second live listener.
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // SO_REUSEADDR alone lets a restarted server rebind while old connections sit in TIME_WAIT and
+            // still refuses a second live listener. .NET's ReuseAddress option also sets SO_REUSEPORT on
+            // Linux, which let two listeners (or two servers) share one port and split its connections.
+            if (OperatingSystem.IsLinux())
+            {
+                socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+            }
+            else
+            {
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            }
             socket.Bind(spec.EndPoint);
             socket.Listen(1024);
             return socket;

@@ -76,26 +76,48 @@ public sealed class ListenerManager(
         try
         {
             var desired = snapshot.Listeners.GroupBy(l => l.Key).ToDictionary(g => g.Key, g => g.First());
-            foreach (var key in _bound.Keys.Except(desired.Keys).ToList())
-            {
-                var listener = _bound[key];
-                lock (_bound)
-                {
-                    _bound.Remove(key);
-                }
-                await listener.UnbindAsync();
-                listener.Dispose();
-                HostingLog.Unbound(logger, listener.Spec.Name, key.EndPoint.ToString());
-            }
+            // Bind what is new before releasing what is gone, so a listener moved to a port another
+            // process holds keeps serving on its old endpoint instead of going offline.
+            var stale = _bound.Keys.Except(desired.Keys).ToHashSet();
+            var keep = new HashSet<ListenerKey>();
             _failures.Clear();
+            var failed = new List<ListenerSpec>();
             foreach (var spec in desired.Values)
             {
                 if (_bound.TryGetValue(spec.Key, out var existing))
                 {
                     existing.Spec = spec;
-                    continue;
                 }
-                TryBind(spec);
+                else if (TryBind(spec) == SocketError.AddressAlreadyInUse)
+                {
+                    failed.Add(spec);
+                }
+            }
+            var newKeyById = desired.Values.ToDictionary(spec => spec.Id, spec => spec.Key);
+            foreach (var spec in failed)
+            {
+                // One of our outgoing listeners may hold this endpoint: the same listener changing its TLS
+                // mode, or another one that has just moved away. Release it then, and bind again; a holder
+                // whose own move failed keeps its endpoint.
+                if (stale.FirstOrDefault(k => k.EndPoint.Equals(spec.EndPoint)) is { EndPoint: not null } own
+                    && (_bound[own].Spec.Id == spec.Id || (newKeyById.TryGetValue(_bound[own].Spec.Id, out var moved) && _bound.ContainsKey(moved))))
+                {
+                    stale.Remove(own);
+                    await ReleaseAsync(own);
+                    TryBind(spec);
+                }
+            }
+            foreach (var spec in desired.Values.Where(spec => !_bound.ContainsKey(spec.Key)))
+            {
+                if (stale.FirstOrDefault(k => _bound[k].Spec.Id == spec.Id) is { EndPoint: not null } previous)
+                {
+                    keep.Add(previous);
+                    _failures[spec.Id] += $"; still listening on {previous.EndPoint} with the previous setting";
+                }
+            }
+            foreach (var key in stale.Except(keep))
+            {
+                await ReleaseAsync(key);
             }
             Interlocked.Exchange(ref _appliedRevision, snapshot.Revision);
         }
@@ -106,6 +128,18 @@ public sealed class ListenerManager(
             _rebindLock.Release();
         }
         statusFile.Write(Status());
+    }
+
+    private async Task ReleaseAsync(ListenerKey key)
+    {
+        var listener = _bound[key];
+        lock (_bound)
+        {
+            _bound.Remove(key);
+        }
+        await listener.UnbindAsync();
+        listener.Dispose();
+        HostingLog.Unbound(logger, listener.Spec.Name, key.EndPoint.ToString());
     }
 
     private async Task OnSettingsChangedAsync()
@@ -119,7 +153,8 @@ public sealed class ListenerManager(
         }
     }
 
-    private void TryBind(ListenerSpec spec)
+    /// <summary>Binds and starts one listener; returns null, or the socket error recorded for it.</summary>
+    private SocketError? TryBind(ListenerSpec spec)
     {
         try
         {
@@ -131,14 +166,34 @@ public sealed class ListenerManager(
             }
             listener.Start();
             HostingLog.Bound(logger, spec.Name, spec.Protocol, spec.TlsMode, spec.EndPoint.ToString());
+            _failures.TryRemove(spec.Id, out _);
+            return null;
         }
         catch (SocketException ex)
         {
-            var error = $"{ex.SocketErrorCode}: {ex.Message}";
+            var error = $"{ex.SocketErrorCode}: {ex.Message}{Holder(spec, ex.SocketErrorCode)}";
             _failures[spec.Id] = error;
             HostingLog.BindFailed(logger, spec.Name, spec.EndPoint.ToString(), error);
+            return ex.SocketErrorCode;
         }
     }
+
+    /// <summary>Who holds a port we could not bind: one of our own listeners by name, or another process.</summary>
+    private string Holder(ListenerSpec spec, SocketError error)
+    {
+        if (error != SocketError.AddressAlreadyInUse)
+        {
+            return "";
+        }
+        var ours = _bound.Values.FirstOrDefault(b => b.Spec.EndPoint.Port == spec.EndPoint.Port && b.Spec.Id != spec.Id
+            && (b.Spec.EndPoint.Address.Equals(spec.EndPoint.Address) || IsAny(b.Spec.EndPoint) || IsAny(spec.EndPoint)));
+        return ours is null
+            ? $" (port {spec.EndPoint.Port} is held by another process)"
+            : $" (port {spec.EndPoint.Port} is held by MailHost listener '{ours.Spec.Name}')";
+    }
+
+    private static bool IsAny(System.Net.IPEndPoint endPoint) =>
+        endPoint.Address.Equals(System.Net.IPAddress.Any) || endPoint.Address.Equals(System.Net.IPAddress.IPv6Any);
 
     public async ValueTask DisposeAsync()
     {

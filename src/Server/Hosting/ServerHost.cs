@@ -12,7 +12,16 @@ public static class ServerHost
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var app = Build(args, Console.Out);
+        WebApplication app;
+        try
+        {
+            app = Build(args, Console.Out);
+        }
+        catch (DataFolderInUseException ex)
+        {
+            await Console.Error.WriteLineAsync($"mailhost: {ex.Message}");
+            return 1;
+        }
         await app.RunAsync();
         return 0;
     }
@@ -29,6 +38,9 @@ public static class ServerHost
         var options = builder.Configuration.GetSection(MailHostOptions.Section).Get<MailHostOptions>() ?? new MailHostOptions();
         var dataDir = options.FullDataDir;
         Directory.CreateDirectory(dataDir);
+        // Held until the host is disposed (the container disposes what its factory made).
+        var folderLock = DataFolderLock.Acquire(dataDir);
+        builder.Services.AddSingleton(_ => folderLock);
 
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
@@ -64,6 +76,7 @@ public static class ServerHost
         builder.Services.AddMailHostConsoleBackend();
 
         var app = builder.Build();
+        app.Services.GetRequiredService<DataFolderLock>();
         app.UseMailHostRequestLogging();
         // The first snapshot must exist before listeners bind.
         app.Services.GetRequiredService<SettingsSnapshotProvider>().ReloadAsync(CancellationToken.None).GetAwaiter().GetResult();

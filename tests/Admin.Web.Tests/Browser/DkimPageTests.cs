@@ -13,7 +13,7 @@ public sealed class DkimPageTests
     public async Task Dkim_GenerateActivateAndCheckDns_PublishedKeyMatchesOtherNotFound()
     {
         var dnsPort = FreePorts.Next();
-        await using var server = await TestServer.StartAsync(null, $"--MailHost:DnsServers=127.0.0.1:{dnsPort}");
+        await using var server = await TestServer.StartAsync(db => db.Domains.Add(new MailHost.Shared.Entities.Domain { Name = Domain }), $"--MailHost:DnsServers=127.0.0.1:{dnsPort}");
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await ConsoleFixture.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
@@ -21,9 +21,20 @@ public sealed class DkimPageTests
         await ConsolePages.SignInAsync(page, server.ConsoleUrl, TestServer.AdminPassword);
         await ConsolePages.OpenAsync(page, server.ConsoleUrl, "/dkim", "#dkim-grid");
 
-        // The first key of a domain becomes active by itself; the second waits for "Activate".
+        // A domain MailHost does not host gets no key.
+        await page.FillAsync("#d-domain", "not-hosted.test");
+        await page.FillAsync("#d-selector", "x1");
+        await page.ClickAsync("#generate-dkim");
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("does not host the domain not-hosted.test");
+        Assert.Empty(server.Snapshot.Current.DkimKeys);
+
+        // Even a domain's first key waits for "Activate now" or "Activate": the page, the table and the engine agree.
         await GenerateAsync(page, "ui1", "Ed25519");
+        await Assertions.Expect(page.Locator(".mh-notice")).ToContainTextAsync("not active yet");
         await Assertions.Expect(page.Locator("#r-value")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^v=DKIM1; k=ed25519; p=[A-Za-z0-9+/]{43}=$"));
+        await Assertions.Expect(Row(page, "ui1").Locator(".dkim-active")).ToHaveTextAsync("");
+        Assert.DoesNotContain(server.Snapshot.Current.DkimKeys, k => k.Active);
+        await Row(page, "ui1").GetByRole(AriaRole.Button, new() { Name = "Activate", Exact = true }).ClickAsync();
         await Assertions.Expect(Row(page, "ui1").Locator(".dkim-active")).ToHaveTextAsync("yes");
         await GenerateAsync(page, "ui2", "Rsa2048");
         await Assertions.Expect(page.Locator("#r-name")).ToHaveValueAsync("ui2._domainkey." + Domain);

@@ -60,6 +60,35 @@ public sealed class SettingsPagesTests(ConsoleFixture fixture) : IClassFixture<C
     }
 
     [Fact]
+    public async Task Listeners_MoveToPortAnotherProcessHolds_ShowsRedOnly_OldPortKeepsServing()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await ConsolePages.OpenAsync(page, Url, "/listeners", "#listeners-grid");
+        var port = FreePorts.Next();
+        await page.ClickAsync("#add-listener");
+        await page.FillAsync("#l-name", "ui-move");
+        await page.FillAsync("#l-address", "127.0.0.1");
+        await page.FillAsync("#l-port", port.ToString(CultureInfo.InvariantCulture));
+        await page.ClickAsync("#save-listener");
+        await Assertions.Expect(page.Locator("#apply-state")).ToContainTextAsync("Applied");
+
+        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        squatter.Bind(new IPEndPoint(IPAddress.Loopback, FreePorts.Next()));
+        squatter.Listen();
+        var taken = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+        await page.Locator("#listeners-grid tr:has-text('ui-move')").GetByRole(AriaRole.Button, new() { Name = "Edit", Exact = true }).ClickAsync();
+        await page.FillAsync("#l-port", taken.ToString(CultureInfo.InvariantCulture));
+        await page.ClickAsync("#save-listener");
+
+        await Assertions.Expect(page.Locator("#apply-state.mh-bad")).ToContainTextAsync("held by another process");
+        await Assertions.Expect(page.Locator("#apply-state")).ToContainTextAsync($"still listening on 127.0.0.1:{port}");
+        await Assertions.Expect(page.Locator(".mh-notice")).ToHaveCountAsync(0);
+        await ConnectWithinAsync(port, TimeSpan.FromSeconds(1));
+        await ConsolePages.ScreenshotAsync(page, "listeners-bind-failed");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task IpRanges_SetRequireTlsForAuthInUi_SnapshotHasIt()
     {
         var page = await fixture.SignedInPageAsync();

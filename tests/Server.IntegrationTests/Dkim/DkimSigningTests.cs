@@ -32,7 +32,7 @@ public sealed class DkimSigningTests
         await using var server = await DeliveryHarness.StartAsync(mxDns, postfix?.Port ?? sink.Port);
 
         var output = new StringWriter();
-        var code = await Cli.CliApp.RunAsync(["dkim", "generate", DeliveryHarness.LocalDomain, "--selector", "s1", "--algorithm", algorithm, $"--MailHost:DataDir={server.DataDir}"], TextReader.Null, output, output);
+        var code = await Cli.CliApp.RunAsync(["dkim", "generate", DeliveryHarness.LocalDomain, "--selector", "s1", "--algorithm", algorithm, "--active", $"--MailHost:DataDir={server.DataDir}"], TextReader.Null, output, output);
         Assert.True(code == 0, output.ToString());
         output = new StringWriter();
         code = await Cli.CliApp.RunAsync(["dkim", "show", DeliveryHarness.LocalDomain, $"--MailHost:DataDir={server.DataDir}"], TextReader.Null, output, output);
