@@ -10,15 +10,19 @@ public enum CommandReadStatus
     Command,
     TooLong,
     LiteralTooLarge,
+    /// <summary>A non-synchronising literal over the limit, left unread: the client is sending it, so the session must close.</summary>
+    LiteralTooLargeUnread,
     Closed,
 }
 
 /// <summary>
 /// Assembles one IMAP command from the connection: its lines and, for each line ending in a
 /// literal announcement ("{n}" / "{n+}"), the continuation request (synchronising literals only)
-/// and the n raw bytes. Enforces the line-length and literal-size limits.
+/// and the n raw bytes. Enforces the line-length and literal-size limits. With
+/// <paramref name="skipRefusedLiterals"/> false (before authentication) a refused non-synchronising
+/// literal is not read at all: nobody may make the server read megabytes before logging in.
 /// </summary>
-public sealed partial class ImapCommandReader(LineReader lines, Func<string, CancellationToken, Task> sendContinuation, int maxLiteral, int maxCommand)
+public sealed partial class ImapCommandReader(LineReader lines, Func<string, CancellationToken, Task> sendContinuation, int maxLiteral, int maxCommand, bool skipRefusedLiterals = true)
 {
     [GeneratedRegex(@"~?\{(\d{1,10})([+-]?)\}$")]
     private static partial Regex LiteralAnnouncement();
@@ -56,6 +60,10 @@ public sealed partial class ImapCommandReader(LineReader lines, Func<string, Can
             {
                 if (nonSync)
                 {
+                    if (!skipRefusedLiterals)
+                    {
+                        return (CommandReadStatus.LiteralTooLargeUnread, command.WrittenSpan.ToArray());
+                    }
                     // The client sends the bytes anyway: swallow them so the next command parses.
                     await SkipAsync(length, cancellationToken);
                 }

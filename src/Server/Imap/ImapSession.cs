@@ -16,6 +16,13 @@ namespace MailHost.Server.Imap;
 internal sealed partial class ImapSession : IAsyncDisposable
 {
     private const int MaxLine = 64 * 1024;
+
+    /// <summary>
+    /// Before authentication a command (line plus literals) may hold this much: enough for LOGIN
+    /// and AUTHENTICATE, small enough that thousands of unauthenticated connections cannot grow the
+    /// process (Dovecot's login process reads pre-login input into a buffer of about 4 KB).
+    /// </summary>
+    public const int PreAuthMaxCommand = 8 * 1024;
     private const int MaxErrors = 20;
 
     private readonly MailConnection _conn;
@@ -46,7 +53,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
         _time = time;
         _logger = logger;
         _pipe = PipeReader.Create(connection.Stream, new StreamPipeReaderOptions(leaveOpen: true));
-        _lines = new LineReader(_pipe, MaxLine);
+        _lines = NewLineReader();
         _reader = NewCommandReader();
         _log = new TlsLogEntry
         {
@@ -60,8 +67,14 @@ internal sealed partial class ImapSession : IAsyncDisposable
         };
     }
 
+    private LineReader NewLineReader() => new(_pipe, _account is null ? PreAuthMaxCommand : MaxLine);
+
     private ImapCommandReader NewCommandReader()
     {
+        if (_account is null)
+        {
+            return new ImapCommandReader(_lines, SendRawAsync, PreAuthMaxCommand, PreAuthMaxCommand, skipRefusedLiterals: false);
+        }
         var maxLiteral = (int)Math.Min(int.MaxValue - 1024, Math.Max(1_000_000, _conn.CurrentSnapshot.Server.MaxMessageSize));
         return new ImapCommandReader(_lines, SendRawAsync, maxLiteral, maxLiteral + MaxLine);
     }
@@ -115,8 +128,11 @@ internal sealed partial class ImapSession : IAsyncDisposable
                         }
                         continue;
                     case CommandReadStatus.LiteralTooLarge:
-                        await SendRawAsync($"{TagOf(read.Command)} NO [TOOBIG] Literal too large\r\n", ct);
+                        await SendRawAsync($"{TagOf(read.Command)} NO [TOOBIG] Literal too large{(_account is null ? " before authentication" : "")}\r\n", ct);
                         continue;
+                    case CommandReadStatus.LiteralTooLargeUnread:
+                        await SendRawAsync($"{TagOf(read.Command)} BAD [TOOBIG] Literal too large before authentication\r\n* BYE Closing connection\r\n", ct);
+                        return;
                 }
                 await HandleAsync(read.Command, ct);
                 await FlushAsync(ct);

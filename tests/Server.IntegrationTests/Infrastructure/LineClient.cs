@@ -47,6 +47,13 @@ public sealed class LineClient : IAsyncDisposable
 
     public Task SendLineAsync(string line) => SendAsync(line + "\r\n");
 
+    public async Task SendBytesAsync(ReadOnlyMemory<byte> bytes)
+    {
+        using var cts = new CancellationTokenSource(_timeout);
+        await _stream.WriteAsync(bytes, cts.Token);
+        await _stream.FlushAsync(cts.Token);
+    }
+
     private readonly List<byte> _buffer = [];
 
     /// <summary>One line without CRLF; null when the server closed the connection.</summary>
