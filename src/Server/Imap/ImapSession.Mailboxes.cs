@@ -323,7 +323,8 @@ internal sealed partial class ImapSession
             date = r.DateTime();
             r.Space();
         }
-        var content = r.StringBytes();
+        // A large message arrives spooled to a temporary file (ImapCommandReader), never in memory.
+        await using var stream = r.MessageLiteral();
         r.End();
         var normalized = flags.Select(Flags.Normalize).OfType<string>().ToList();
         var box = await _store.GetMailboxAsync(Account, name, ct);
@@ -332,7 +333,6 @@ internal sealed partial class ImapSession
             _out.Line($"{tag} NO [TRYCREATE] No such mailbox");
             return;
         }
-        using var stream = new MemoryStream(content, writable: false);
         var result = await _store.AppendAsync(box.Id, stream, normalized, date, null, ct);
         if (result.Error == StoreError.OverQuota)
         {

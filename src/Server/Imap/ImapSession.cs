@@ -76,7 +76,8 @@ internal sealed partial class ImapSession : IAsyncDisposable
             return new ImapCommandReader(_lines, SendRawAsync, PreAuthMaxCommand, PreAuthMaxCommand, skipRefusedLiterals: false);
         }
         var maxLiteral = (int)Math.Min(int.MaxValue - 1024, Math.Max(1_000_000, _conn.CurrentSnapshot.Server.MaxMessageSize));
-        return new ImapCommandReader(_lines, SendRawAsync, maxLiteral, maxLiteral + MaxLine);
+        var spool = Path.Combine(Path.GetDirectoryName(_store.Files.Root)!, "imap-spool");
+        return new ImapCommandReader(_lines, SendRawAsync, maxLiteral, maxLiteral + MaxLine, spoolDirectory: spool);
     }
 
     private ConnectionPolicy Policy => ConnectionPolicy.For(_conn.CurrentSnapshot, _conn.Listener, _conn.RemoteAddress, _time.GetUtcNow().UtcDateTime);
@@ -134,7 +135,15 @@ internal sealed partial class ImapSession : IAsyncDisposable
                         await SendRawAsync($"{TagOf(read.Command)} BAD [TOOBIG] Literal too large before authentication\r\n* BYE Closing connection\r\n", ct);
                         return;
                 }
-                await HandleAsync(read.Command, ct);
+                var commandReader = _reader; // LOGIN replaces _reader while the command runs
+                try
+                {
+                    await HandleAsync(new ImapReader(read.Command, commandReader.Spooled), ct);
+                }
+                finally
+                {
+                    commandReader.ReleaseSpooled();
+                }
                 await FlushAsync(ct);
                 if (_errors > MaxErrors)
                 {
@@ -157,9 +166,8 @@ internal sealed partial class ImapSession : IAsyncDisposable
         return tag.All(c => c > ' ' && c < '\x7f' && c is not ('(' or ')' or '{' or '%' or '*' or '"' or '\\' or '+')) ? tag : "*";
     }
 
-    private async Task HandleAsync(byte[] command, CancellationToken ct)
+    private async Task HandleAsync(ImapReader reader, CancellationToken ct)
     {
-        var reader = new ImapReader(command);
         string tag = "*";
         string name = "";
         try
@@ -368,6 +376,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _selected?.Dispose();
+        _reader.ReleaseSpooled();
         _activity.Add(_log);
         await TlsClose.ShutdownAsync(_conn.Stream);
         await _pipe.CompleteAsync();
