@@ -26,6 +26,15 @@ public sealed record FetchItem(FetchKind Kind, string Section = "", bool Peek = 
     /// <summary>Marks the message \Seen when fetched from a read-write mailbox.</summary>
     public bool SetsSeen => Kind is FetchKind.Rfc822 or FetchKind.Rfc822Text || Kind is FetchKind.Section or FetchKind.Binary && !Peek;
 
+    /// <summary>
+    /// Items per FETCH: each item of each message is written in full, so a list of repeated
+    /// BODY[] items multiplies the work by its length. Real clients send fewer than 20.
+    /// </summary>
+    public const int MaxItems = 100;
+
+    /// <summary>Part numbers in a section ("1.2.3"): deeper than any message MimeParser builds, bounded so a path stays cheap.</summary>
+    public const int MaxSectionParts = 64;
+
     public static List<FetchItem> ParseList(ImapReader r)
     {
         ArgumentNullException.ThrowIfNull(r);
@@ -35,6 +44,10 @@ public sealed record FetchItem(FetchKind Kind, string Section = "", bool Peek = 
             do
             {
                 items.AddRange(ParseOne(r));
+                if (items.Count > MaxItems)
+                {
+                    throw new ImapParseException($"too many FETCH items (limit {MaxItems})");
+                }
             }
             while (r.TryChar(' '));
             r.Expect(')');
@@ -93,6 +106,10 @@ public sealed record FetchItem(FetchKind Kind, string Section = "", bool Peek = 
             "BINARY.SIZE" => FetchKind.BinarySize,
             _ => throw new ImapParseException($"unknown fetch item {name}"),
         };
+        if (CountParts(section) > MaxSectionParts)
+        {
+            throw new ImapParseException($"section path too deep (limit {MaxSectionParts} parts)");
+        }
         long? start = null, length = null;
         if (r.TryChar('<'))
         {
@@ -102,5 +119,24 @@ public sealed record FetchItem(FetchKind Kind, string Section = "", bool Peek = 
             r.Expect('>');
         }
         return [new FetchItem(kind, section, name.EndsWith(".PEEK", StringComparison.Ordinal) || kind == FetchKind.BinarySize, start, length)];
+    }
+
+    private static int CountParts(string section)
+    {
+        var parts = 0;
+        var i = 0;
+        while (i < section.Length && char.IsAsciiDigit(section[i]))
+        {
+            while (i < section.Length && char.IsAsciiDigit(section[i]))
+            {
+                i++;
+            }
+            parts++;
+            if (i < section.Length && section[i] == '.')
+            {
+                i++;
+            }
+        }
+        return parts;
     }
 }

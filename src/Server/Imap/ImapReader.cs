@@ -9,7 +9,15 @@ namespace MailHost.Server.Imap;
 /// </summary>
 public sealed class ImapReader(ReadOnlyMemory<byte> command)
 {
+    private readonly IReadOnlyList<SpooledLiteral> _spooled = [];
     private int _pos;
+
+    /// <summary>A command whose large literals were spooled to files by <see cref="ImapCommandReader"/>.</summary>
+    public ImapReader(ReadOnlyMemory<byte> command, IReadOnlyList<SpooledLiteral> spooled)
+        : this(command)
+    {
+        _spooled = spooled;
+    }
 
     /// <summary>Where the reader is; set it back to undo a look-ahead.</summary>
     public int Position
@@ -134,6 +142,11 @@ public sealed class ImapReader(ReadOnlyMemory<byte> command)
             Expect('}');
             Expect('\r');
             Expect('\n');
+            if (SpooledAt(_pos) is not null)
+            {
+                // Only a message literal (APPEND) may be that large; it is read with MessageLiteral.
+                throw new ImapParseException("literal too large for this argument");
+            }
             if (length > command.Length - _pos)
             {
                 throw new ImapParseException("literal shorter than announced");
@@ -143,6 +156,46 @@ public sealed class ImapReader(ReadOnlyMemory<byte> command)
             return data;
         }
         throw new ImapParseException("expected a string");
+    }
+
+    private SpooledLiteral? SpooledAt(int position)
+    {
+        foreach (var literal in _spooled)
+        {
+            if (literal.Offset == position)
+            {
+                return literal;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A message literal (APPEND): the spooled file when the command reader put it on disk, else the
+    /// bytes in memory. The caller disposes the stream; a spooled file is deleted then.
+    /// </summary>
+    public Stream MessageLiteral()
+    {
+        var mark = _pos;
+        TryChar('~');
+        if (TryChar('{'))
+        {
+            while (!AtEnd && Span[_pos] is >= (byte)'0' and <= (byte)'9')
+            {
+                _pos++;
+            }
+            if (!TryChar('+'))
+            {
+                TryChar('-');
+            }
+            if (TryChar('}') && TryChar('\r') && TryChar('\n') && SpooledAt(_pos) is { } spooled)
+            {
+                spooled.File.Position = 0;
+                return spooled.File;
+            }
+        }
+        _pos = mark;
+        return new MemoryStream(StringBytes(), writable: false);
     }
 
     public string String() => Encoding.UTF8.GetString(StringBytes());

@@ -70,7 +70,7 @@ internal sealed partial class ImapSession
         await _conn.UpgradeToTlsAsync(ct);
         await _pipe.CompleteAsync();
         _pipe = PipeReader.Create(_conn.Stream, new StreamPipeReaderOptions(leaveOpen: true));
-        _lines = new LineReader(_pipe, MaxLine);
+        _lines = NewLineReader();
         _reader = NewCommandReader();
         _log.TlsVersion = _conn.Tls?.VersionName ?? "";
         _log.Cipher = _conn.Tls?.Cipher ?? "";
@@ -158,6 +158,9 @@ internal sealed partial class ImapSession
         }
         _throttle.RecordSuccess(_conn.RemoteAddress);
         _account = result.Account;
+        // Authenticated: the full command and literal limits apply from the next command on.
+        _lines = NewLineReader();
+        _reader = NewCommandReader();
         _log.AuthResult = "ok";
         ImapLog.LoggedIn(_logger, result.Account!.Address, _conn.RemoteAddress.ToString());
         _out.Line($"{tag} OK [CAPABILITY {Capabilities()}] Logged in");

@@ -323,7 +323,8 @@ internal sealed partial class ImapSession
             date = r.DateTime();
             r.Space();
         }
-        var content = r.StringBytes();
+        // A large message arrives spooled to a temporary file (ImapCommandReader), never in memory.
+        await using var stream = r.MessageLiteral();
         r.End();
         // Before any MIME code reads the message (RFC 9051 §7.1: LIMIT).
         var headerLimit = HeaderLimitScanner.For(_conn.CurrentSnapshot.Server);
@@ -339,7 +340,6 @@ internal sealed partial class ImapSession
             _out.Line($"{tag} NO [TRYCREATE] No such mailbox");
             return;
         }
-        using var stream = new MemoryStream(content, writable: false);
         var result = await _store.AppendAsync(box.Id, stream, normalized, date, null, ct);
         if (result.Error == StoreError.OverQuota)
         {

@@ -45,11 +45,22 @@ internal sealed partial class ImapSession
                 items.Add(new FetchItem(FetchKind.Flags));
             }
         }
+        var needsParse = items.Any(NeedsParse);
+        var expunged = false;
         foreach (var (seq, entry) in targets)
         {
-            byte[] content = needsContent ? await _store.Files.ReadAsync(entry.File, ct) : [];
-            MimeEntity? parsed = null;
-            MimeEntity Parsed() => parsed ??= MimeParser.Parse(content);
+            // RFC 9051 §7.4.1: a message another session expunged is answered with its real data or not
+            // at all, never as empty data: the open handle keeps the file readable once it is unlinked.
+            await using var message = needsContent ? FetchedMessage.TryOpen(_store.Files.FullPath(entry.File)) : null;
+            if (needsContent && message is null)
+            {
+                expunged = true;
+                continue;
+            }
+            if (needsParse)
+            {
+                await message!.LoadAsync(ct);
+            }
             _out.Raw($"* {seq} FETCH (");
             var first = true;
             foreach (var item in items)
@@ -59,7 +70,7 @@ internal sealed partial class ImapSession
                     _out.Raw(" ");
                 }
                 first = false;
-                WriteFetchItem(item, entry, content, Parsed);
+                await WriteFetchItemAsync(item, entry, message, ct);
             }
             _out.Raw(")\r\n");
             if (_out.Length > 256 * 1024)
@@ -67,87 +78,9 @@ internal sealed partial class ImapSession
                 await FlushAsync(ct);
             }
         }
-        _out.Line($"{tag} OK {(uid ? "UID " : "")}FETCH completed");
-    }
-
-    private void WriteFetchItem(FetchItem item, MessageEntry entry, byte[] content, Func<MimeEntity> parsed)
-    {
-        switch (item.Kind)
-        {
-            case FetchKind.Uid:
-                _out.Raw($"UID {entry.Uid}");
-                break;
-            case FetchKind.Flags:
-                _out.Raw($"FLAGS ({string.Join(' ', entry.Flags)})");
-                break;
-            case FetchKind.ModSeq:
-                _out.Raw($"MODSEQ ({entry.ModSeq})");
-                break;
-            case FetchKind.InternalDate:
-                _out.Raw("INTERNALDATE ").String(FormatInternalDate(entry.InternalDate));
-                break;
-            case FetchKind.Rfc822Size:
-                _out.Raw($"RFC822.SIZE {entry.Size}");
-                break;
-            case FetchKind.Envelope:
-                _out.Raw("ENVELOPE ");
-                EnvelopeFormatter.Write(_out, parsed());
-                break;
-            case FetchKind.Body or FetchKind.BodyStructure:
-                _out.Raw(item.Kind == FetchKind.Body ? "BODY " : "BODYSTRUCTURE ");
-                BodyStructureFormatter.Write(_out, parsed(), content, item.Kind == FetchKind.BodyStructure);
-                break;
-            case FetchKind.Rfc822:
-                _out.Raw("RFC822 ").Literal(content);
-                break;
-            case FetchKind.Rfc822Header:
-                _out.Raw("RFC822.HEADER ").Literal(SectionExtractor.Extract(content, parsed(), "HEADER"));
-                break;
-            case FetchKind.Rfc822Text:
-                _out.Raw("RFC822.TEXT ").Literal(SectionExtractor.Extract(content, parsed(), "TEXT"));
-                break;
-            case FetchKind.Section:
-                // BODY[] is the whole message: no need to parse it.
-                WritePartial("BODY", item, item.Section.Length == 0 ? content : SectionExtractor.Extract(content, parsed(), item.Section));
-                break;
-            case FetchKind.Binary or FetchKind.BinarySize:
-                var data = Binary(content, parsed(), item.Section);
-                if (item.Kind == FetchKind.BinarySize)
-                {
-                    _out.Raw($"BINARY.SIZE[{item.Section}] {data.Length}");
-                }
-                else
-                {
-                    WritePartial("BINARY", item, data);
-                }
-                break;
-        }
-    }
-
-    private void WritePartial(string name, FetchItem item, byte[] data)
-    {
-        _out.Raw($"{name}[{item.Section}]");
-        if (item.PartialStart is { } start)
-        {
-            _out.Raw($"<{start}>");
-            var from = (int)Math.Min(start, data.Length);
-            var length = (int)Math.Min(item.PartialLength ?? long.MaxValue, data.Length - from);
-            _out.Raw(" ").Literal(data.AsSpan(from, length));
-            return;
-        }
-        _out.Raw(" ").Literal(data);
-    }
-
-    /// <summary>BINARY[part] (RFC 3516): the part's body with its transfer encoding removed.</summary>
-    private static byte[] Binary(byte[] content, MimeEntity root, string section)
-    {
-        if (section.Length == 0)
-        {
-            return content;
-        }
-        var path = section.Split('.').Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ImapParseException("bad BINARY section")).ToList();
-        var entity = SectionExtractor.Resolve(root, path);
-        return entity is null ? [] : TransferEncoding.Decode(content.AsSpan(entity.BodyOffset, entity.BodyLength), entity.TransferEncoding);
+        _out.Line(expunged
+            ? $"{tag} NO [EXPUNGEISSUED] Some messages were expunged by another session"
+            : $"{tag} OK {(uid ? "UID " : "")}FETCH completed");
     }
 
     public static string FormatInternalDate(DateTimeOffset date)

@@ -16,6 +16,13 @@ namespace MailHost.Server.Imap;
 internal sealed partial class ImapSession : IAsyncDisposable
 {
     private const int MaxLine = 64 * 1024;
+
+    /// <summary>
+    /// Before authentication a command (line plus literals) may hold this much: enough for LOGIN
+    /// and AUTHENTICATE, small enough that thousands of unauthenticated connections cannot grow the
+    /// process (Dovecot's login process reads pre-login input into a buffer of about 4 KB).
+    /// </summary>
+    public const int PreAuthMaxCommand = 8 * 1024;
     private const int MaxErrors = 20;
 
     private readonly MailConnection _conn;
@@ -46,7 +53,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
         _time = time;
         _logger = logger;
         _pipe = PipeReader.Create(connection.Stream, new StreamPipeReaderOptions(leaveOpen: true));
-        _lines = new LineReader(_pipe, MaxLine);
+        _lines = NewLineReader();
         _reader = NewCommandReader();
         _log = new TlsLogEntry
         {
@@ -60,10 +67,17 @@ internal sealed partial class ImapSession : IAsyncDisposable
         };
     }
 
+    private LineReader NewLineReader() => new(_pipe, _account is null ? PreAuthMaxCommand : MaxLine);
+
     private ImapCommandReader NewCommandReader()
     {
+        if (_account is null)
+        {
+            return new ImapCommandReader(_lines, SendRawAsync, PreAuthMaxCommand, PreAuthMaxCommand, skipRefusedLiterals: false);
+        }
         var maxLiteral = (int)Math.Min(int.MaxValue - 1024, Math.Max(1_000_000, _conn.CurrentSnapshot.Server.MaxMessageSize));
-        return new ImapCommandReader(_lines, SendRawAsync, maxLiteral, maxLiteral + MaxLine);
+        var spool = Path.Combine(Path.GetDirectoryName(_store.Files.Root)!, "imap-spool");
+        return new ImapCommandReader(_lines, SendRawAsync, maxLiteral, maxLiteral + MaxLine, spoolDirectory: spool);
     }
 
     private ConnectionPolicy Policy => ConnectionPolicy.For(_conn.CurrentSnapshot, _conn.Listener, _conn.RemoteAddress, _time.GetUtcNow().UtcDateTime);
@@ -115,10 +129,21 @@ internal sealed partial class ImapSession : IAsyncDisposable
                         }
                         continue;
                     case CommandReadStatus.LiteralTooLarge:
-                        await SendRawAsync($"{TagOf(read.Command)} NO [TOOBIG] Literal too large\r\n", ct);
+                        await SendRawAsync($"{TagOf(read.Command)} NO [TOOBIG] Literal too large{(_account is null ? " before authentication" : "")}\r\n", ct);
                         continue;
+                    case CommandReadStatus.LiteralTooLargeUnread:
+                        await SendRawAsync($"{TagOf(read.Command)} BAD [TOOBIG] Literal too large before authentication\r\n* BYE Closing connection\r\n", ct);
+                        return;
                 }
-                await HandleAsync(read.Command, ct);
+                var commandReader = _reader; // LOGIN replaces _reader while the command runs
+                try
+                {
+                    await HandleAsync(new ImapReader(read.Command, commandReader.Spooled), ct);
+                }
+                finally
+                {
+                    commandReader.ReleaseSpooled();
+                }
                 await FlushAsync(ct);
                 if (_errors > MaxErrors)
                 {
@@ -141,9 +166,8 @@ internal sealed partial class ImapSession : IAsyncDisposable
         return tag.All(c => c > ' ' && c < '\x7f' && c is not ('(' or ')' or '{' or '%' or '*' or '"' or '\\' or '+')) ? tag : "*";
     }
 
-    private async Task HandleAsync(byte[] command, CancellationToken ct)
+    private async Task HandleAsync(ImapReader reader, CancellationToken ct)
     {
-        var reader = new ImapReader(command);
         string tag = "*";
         string name = "";
         try
@@ -352,6 +376,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _selected?.Dispose();
+        _reader.ReleaseSpooled();
         _activity.Add(_log);
         await TlsClose.ShutdownAsync(_conn.Stream);
         await _pipe.CompleteAsync();

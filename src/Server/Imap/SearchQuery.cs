@@ -19,6 +19,13 @@ public sealed class SearchCandidate(MessageEntry entry, long seq, long maxSeq, l
 /// <summary>A parsed SEARCH program (RFC 9051 §6.4.4): a predicate over messages plus whether it reads content.</summary>
 public sealed class SearchQuery
 {
+    /// <summary>
+    /// Nesting limit for "(", NOT and OR: parsing and matching recurse once per level, and a stack
+    /// overflow cannot be caught in .NET, so one deep SEARCH would end the whole process. Real
+    /// clients nest a few levels (long OR chains for filters stay far below this).
+    /// </summary>
+    public const int MaxDepth = 256;
+
     private SearchQuery(Func<SearchCandidate, bool> match, bool needsContent)
     {
         Match = match;
@@ -71,7 +78,7 @@ public sealed class SearchQuery
         var keys = new List<SearchQuery>();
         do
         {
-            keys.Add(Key(reader));
+            keys.Add(Key(reader, 0));
         }
         while (reader.TryChar(' '));
         return And(keys);
@@ -86,14 +93,18 @@ public sealed class SearchQuery
 
     private static SearchQuery Content(Func<SearchCandidate, bool> f) => new(f, true);
 
-    private static SearchQuery Key(ImapReader r)
+    private static SearchQuery Key(ImapReader r, int depth)
     {
+        if (depth >= MaxDepth)
+        {
+            throw new ImapParseException($"search keys nested too deeply (limit {MaxDepth})");
+        }
         if (r.TryChar('('))
         {
-            var keys = new List<SearchQuery> { Key(r) };
+            var keys = new List<SearchQuery> { Key(r, depth + 1) };
             while (r.TryChar(' '))
             {
-                keys.Add(Key(r));
+                keys.Add(Key(r, depth + 1));
             }
             r.Expect(')');
             return And(keys);
@@ -143,13 +154,13 @@ public sealed class SearchQuery
                 return Flag(unkeyword, false);
             case "NOT":
                 r.Space();
-                var inner = Key(r);
+                var inner = Key(r, depth + 1);
                 return new SearchQuery(c => !inner.Match(c), inner.NeedsContent);
             case "OR":
                 r.Space();
-                var a = Key(r);
+                var a = Key(r, depth + 1);
                 r.Space();
-                var b = Key(r);
+                var b = Key(r, depth + 1);
                 return new SearchQuery(c => a.Match(c) || b.Match(c), a.NeedsContent || b.NeedsContent);
             case "LARGER":
                 r.Space();

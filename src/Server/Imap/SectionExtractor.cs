@@ -23,6 +23,10 @@ public static class SectionExtractor
                 throw new ImapParseException("bad section part number");
             }
             path.Add(n);
+            if (path.Count > FetchItem.MaxSectionParts)
+            {
+                throw new ImapParseException($"section path too deep (limit {FetchItem.MaxSectionParts} parts)");
+            }
             rest = dot < 0 ? "" : rest[(dot + 1)..];
         }
         var entity = Resolve(root, path);

@@ -45,7 +45,8 @@ public static class AddressParser
                 }
                 else
                 {
-                    if (phrase.Length > 0 && t is not "." and not "@" && !phrase.ToString().EndsWith('.') && !phrase.ToString().EndsWith('@'))
+                    // The last character, not ToString(): a long phrase (thousands of tokens) must stay linear.
+                    if (phrase.Length > 0 && t is not "." and not "@" && phrase[^1] is not '.' and not '@')
                     {
                         phrase.Append(' ');
                     }

@@ -21,6 +21,7 @@ public sealed class ExternalServer : IAsyncDisposable
     public string DataDir { get; }
     public IReadOnlyDictionary<string, int> Ports { get; }
     public int ProcessId => _process.Id;
+    public bool HasExited => _process.HasExited;
     public TimeSpan StartupTime { get; private set; }
     public StringWriter Output { get; } = new();
 

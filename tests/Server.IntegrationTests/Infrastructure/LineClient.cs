@@ -47,6 +47,13 @@ public sealed class LineClient : IAsyncDisposable
 
     public Task SendLineAsync(string line) => SendAsync(line + "\r\n");
 
+    public async Task SendBytesAsync(ReadOnlyMemory<byte> bytes)
+    {
+        using var cts = new CancellationTokenSource(_timeout);
+        await _stream.WriteAsync(bytes, cts.Token);
+        await _stream.FlushAsync(cts.Token);
+    }
+
     private readonly List<byte> _buffer = [];
 
     /// <summary>One line without CRLF; null when the server closed the connection.</summary>
@@ -70,6 +77,51 @@ public sealed class LineClient : IAsyncDisposable
             }
             _buffer.AddRange(one.AsSpan(0, n).ToArray());
         }
+    }
+
+    /// <summary>Exactly <paramref name="count"/> bytes (an IMAP literal after its announcing line).</summary>
+    public async Task<byte[]> ReadBytesAsync(int count)
+    {
+        using var cts = new CancellationTokenSource(_timeout);
+        var chunk = new byte[64 * 1024];
+        while (_buffer.Count < count)
+        {
+            var n = await _stream.ReadAsync(chunk, cts.Token);
+            if (n == 0)
+            {
+                throw new IOException($"closed after {_buffer.Count} of {count} bytes");
+            }
+            _buffer.AddRange(chunk.AsSpan(0, n));
+        }
+        var bytes = _buffer.GetRange(0, count).ToArray();
+        _buffer.RemoveRange(0, count);
+        return bytes;
+    }
+
+    /// <summary>Reads and counts raw bytes until the stream ends with <paramref name="terminator"/>; keeps no more than one chunk.</summary>
+    public async Task<long> DrainUntilAsync(string terminator)
+    {
+        using var cts = new CancellationTokenSource(_timeout);
+        var end = Encoding.ASCII.GetBytes(terminator);
+        var tail = new List<byte>(_buffer);
+        long total = _buffer.Count;
+        _buffer.Clear();
+        var chunk = new byte[64 * 1024];
+        while (tail.Count < end.Length || !tail.GetRange(tail.Count - end.Length, end.Length).SequenceEqual(end))
+        {
+            var n = await _stream.ReadAsync(chunk, cts.Token);
+            if (n == 0)
+            {
+                throw new IOException($"closed after {total} bytes");
+            }
+            total += n;
+            tail.AddRange(chunk.AsSpan(0, n));
+            if (tail.Count > 4 * end.Length)
+            {
+                tail.RemoveRange(0, tail.Count - 2 * end.Length);
+            }
+        }
+        return total;
     }
 
     /// <summary>Reads an SMTP reply (all continuation lines) and returns its lines.</summary>
