@@ -328,7 +328,7 @@ internal sealed partial class ImapSession
         r.End();
         // Before any MIME code reads the message (RFC 9051 §7.1: LIMIT).
         var headerLimit = HeaderLimitScanner.For(_conn.CurrentSnapshot.Server);
-        if (headerLimit.Check(content) != HeaderVerdict.Passed)
+        if (await headerLimit.CheckAsync(stream, ct) != HeaderVerdict.Passed)
         {
             _out.Line($"{tag} NO [LIMIT] {headerLimit.RefusalText}");
             return;

@@ -87,6 +87,31 @@ public sealed class HeaderLimitScanner(int maxHeaderBytes, int maxLineLength)
         return Complete();
     }
 
+    /// <summary>
+    /// Checks the start of a seekable message stream (an APPEND literal, possibly spooled to disk),
+    /// reading only until the verdict, then puts the stream back where it was.
+    /// </summary>
+    public async Task<HeaderVerdict> CheckAsync(Stream message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var start = message.Position;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while (Verdict == HeaderVerdict.NeedMore && (read = await message.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                Feed(buffer.AsSpan(0, read));
+            }
+            return Complete();
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            message.Position = start;
+        }
+    }
+
     /// <summary>The refusal in words, for the SMTP reply and the IMAP NO; null when not refused.</summary>
     public string? RefusalText => Verdict switch
     {

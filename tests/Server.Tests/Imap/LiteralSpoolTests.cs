@@ -12,7 +12,8 @@ public sealed class LiteralSpoolTests : IDisposable
 
     private async Task<(ImapCommandReader Reader, byte[] Command)> ReadAsync(string prefix, byte[] literal, string suffix)
     {
-        var pipe = new Pipe();
+        // The whole input is written before anything reads it: no back-pressure, or the writer waits forever.
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
         await pipe.Writer.WriteAsync(Encoding.ASCII.GetBytes($"{prefix}{{{literal.Length}+}}\r\n"));
         await pipe.Writer.WriteAsync(literal);
         await pipe.Writer.WriteAsync(Encoding.ASCII.GetBytes(suffix + "\r\n"));
