@@ -38,7 +38,7 @@ internal sealed partial class ImapSession
             }
             caps.Add("SASL-IR");
         }
-        caps.AddRange(["LITERAL+", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN", "LIST-EXTENDED", "SPECIAL-USE", "ESEARCH", "ID"]);
+        caps.AddRange(["LITERAL+", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN", "LIST-EXTENDED", "SPECIAL-USE", "ESEARCH", "ID", "BINARY"]);
         return string.Join(' ', caps);
     }
 
@@ -172,6 +172,7 @@ internal sealed partial class ImapSession
             if (cap == "IMAP4REV2")
             {
                 _rev2 = true;
+                _out.Utf8 = true;
                 enabled.Add("IMAP4rev2");
             }
         }

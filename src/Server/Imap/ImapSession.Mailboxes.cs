@@ -44,14 +44,12 @@ internal sealed partial class ImapSession
         var messages = await _store.ListMessagesAsync(box.Id, ct);
         box = await _store.GetMailboxByIdAsync(box.Id, ct) ?? box;
         _selected = new SelectedMailbox(box, readOnly, messages, watch, version);
-        var keywords = messages.SelectMany(m => m.Flags).Where(f => !f.StartsWith('\\')).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var flagList = string.Join(' ', Flags.System.Concat(keywords));
-        _out.Line($"* FLAGS ({flagList})");
-        _out.Line(readOnly ? "* OK [PERMANENTFLAGS ()] Read-only mailbox" : $"* OK [PERMANENTFLAGS ({flagList} \\*)] Flags permitted");
+        _selected.Keywords.UnionWith(messages.SelectMany(m => m.Flags).Where(f => !f.StartsWith('\\')));
+        WriteFlagsAndPermanentFlags(_selected);
         _out.Line($"* {messages.Count} EXISTS");
         if (!_rev2)
         {
-            _out.Line("* 0 RECENT");
+            ClaimRecent(_selected, messages.Count == 0 ? 0 : messages[^1].Uid);
             var firstUnseen = messages.FindIndex(m => !m.Has(Flags.Seen));
             if (firstUnseen >= 0)
             {
@@ -90,6 +88,11 @@ internal sealed partial class ImapSession
             return;
         }
         var error = await _store.CreateMailboxAsync(Account, name, use, ct);
+        if (error == StoreError.None && await _store.SetOrphanSubscriptionAsync(Account, name, subscribed: false, ct))
+        {
+            // The name was subscribed before it existed again: the subscription carries over.
+            await _store.SetSubscribedAsync(Account, name, subscribed: true, ct);
+        }
         _out.Line(error switch
         {
             StoreError.None => $"{tag} OK CREATE completed",
@@ -108,7 +111,12 @@ internal sealed partial class ImapSession
             _selected.Dispose();
             _selected = null;
         }
+        var wasSubscribed = (await _store.GetMailboxAsync(Account, name, ct))?.Subscribed == true;
         var error = await _store.DeleteMailboxAsync(Account, name, ct);
+        if (error == StoreError.None && wasSubscribed)
+        {
+            await _store.SetOrphanSubscriptionAsync(Account, name, subscribed: true, ct);
+        }
         _out.Line(error switch
         {
             StoreError.None => $"{tag} OK DELETE completed",
@@ -144,95 +152,12 @@ internal sealed partial class ImapSession
         var name = MailboxName(r.AString());
         r.End();
         var error = await _store.SetSubscribedAsync(Account, name, subscribe, ct);
+        if (!subscribe)
+        {
+            await _store.SetOrphanSubscriptionAsync(Account, name, subscribed: false, ct);
+        }
         // Unsubscribing a name that does not exist is harmless; subscribing one is refused.
         _out.Line(error == StoreError.None || !subscribe ? $"{tag} OK {(subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE")} completed" : $"{tag} NO [NONEXISTENT] No such mailbox");
-    }
-
-    private async Task ListAsync(string tag, ImapReader r, bool lsub, CancellationToken ct)
-    {
-        r.Space();
-        var selection = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        if (!lsub && r.Peek() == '(')
-        {
-            selection = ReadOptionList(r);
-            r.Space();
-        }
-        var reference = MailboxName(r.ListMailbox());
-        r.Space();
-        var patterns = new List<string>();
-        if (!lsub && r.Peek() == '(')
-        {
-            r.Expect('(');
-            do
-            {
-                patterns.Add(MailboxName(r.ListMailbox()));
-            }
-            while (r.TryChar(' '));
-            r.Expect(')');
-        }
-        else
-        {
-            patterns.Add(MailboxName(r.ListMailbox()));
-        }
-        var returns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        List<string>? statusItems = null;
-        if (r.TryChar(' '))
-        {
-            if (!r.Atom().Equals("RETURN", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ImapParseException("expected RETURN");
-            }
-            r.Space();
-            r.Expect('(');
-            while (!r.TryChar(')'))
-            {
-                r.TryChar(' ');
-                var option = r.Atom().ToUpperInvariant();
-                returns.Add(option);
-                if (option == "STATUS")
-                {
-                    r.Space();
-                    statusItems = ReadOptionList(r).Select(s => s.ToUpperInvariant()).ToList();
-                }
-            }
-        }
-        r.End();
-        var word = lsub ? "LSUB" : "LIST";
-        if (patterns.Count == 1 && patterns[0].Length == 0)
-        {
-            // RFC 9051 §6.3.9: an empty pattern asks for the hierarchy delimiter.
-            _out.Line($"* {word} (\\Noselect) \"/\" \"\"");
-            _out.Line($"{tag} OK {word} completed");
-            return;
-        }
-        var subscribedOnly = lsub || selection.Contains("SUBSCRIBED");
-        var specialOnly = selection.Contains("SPECIAL-USE");
-        var showSubscribed = !lsub && (selection.Contains("SUBSCRIBED") || returns.Contains("SUBSCRIBED"));
-        var boxes = await _store.ListMailboxesAsync(Account, ct);
-        var regexes = patterns.Select(p => PatternRegex(reference, p)).ToList();
-        foreach (var box in boxes)
-        {
-            if (!regexes.Any(x => x.IsMatch(box.Name)) || subscribedOnly && !box.Subscribed || specialOnly && box.SpecialUse is null)
-            {
-                continue;
-            }
-            var attributes = new List<string>();
-            attributes.Add(boxes.Any(b => b.Name.StartsWith(box.Name + MailStore.Separator, StringComparison.Ordinal)) ? "\\HasChildren" : "\\HasNoChildren");
-            if (showSubscribed && box.Subscribed)
-            {
-                attributes.Add("\\Subscribed");
-            }
-            if (box.SpecialUse is not null && !lsub)
-            {
-                attributes.Add(box.SpecialUse);
-            }
-            _out.Raw($"* {word} ({string.Join(' ', attributes)}) \"/\" ").AString(DisplayName(box.Name)).Raw("\r\n");
-            if (statusItems is not null)
-            {
-                await WriteStatusAsync(box, statusItems, ct);
-            }
-        }
-        _out.Line($"{tag} OK {word} completed");
     }
 
     private static HashSet<string> ReadOptionList(ImapReader r)
@@ -296,7 +221,7 @@ internal sealed partial class ImapSession
                 "UIDNEXT" => $"UIDNEXT {box.UidNext}",
                 "UIDVALIDITY" => $"UIDVALIDITY {box.UidValidity}",
                 "UNSEEN" => $"UNSEEN {counts.Unseen}",
-                "RECENT" => "RECENT 0",
+                "RECENT" => $"RECENT {await UnclaimedRecentAsync(box, ct)}",
                 "SIZE" => $"SIZE {counts.Size}",
                 "DELETED" => $"DELETED {counts.Deleted}",
                 "HIGHESTMODSEQ" => $"HIGHESTMODSEQ {box.HighestModSeq}",

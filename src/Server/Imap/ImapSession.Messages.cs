@@ -50,6 +50,11 @@ internal sealed partial class ImapSession
             byte[] content = needsContent ? await _store.Files.ReadAsync(entry.File, ct) : [];
             MimeEntity? parsed = null;
             MimeEntity Parsed() => parsed ??= MimeParser.Parse(content);
+            if (items.Any(i => i.Kind is FetchKind.Binary or FetchKind.BinarySize && !BinaryContent.CanDecode(content, Parsed(), i.Section)))
+            {
+                _out.Line($"{tag} NO [UNKNOWN-CTE] Cannot decode this part's content transfer encoding");
+                return;
+            }
             _out.Raw($"* {seq} FETCH (");
             var first = true;
             foreach (var item in items)
@@ -78,7 +83,7 @@ internal sealed partial class ImapSession
                 _out.Raw($"UID {entry.Uid}");
                 break;
             case FetchKind.Flags:
-                _out.Raw($"FLAGS ({string.Join(' ', entry.Flags)})");
+                _out.Raw($"FLAGS ({FlagText(entry)})");
                 break;
             case FetchKind.ModSeq:
                 _out.Raw($"MODSEQ ({entry.ModSeq})");
@@ -191,6 +196,7 @@ internal sealed partial class ImapSession
         var targets = Selected.Resolve(set, uid);
         var changes = await _store.StoreFlagsAsync(Selected.Info.Id, [.. targets.Select(t => t.Message.Uid)], mode, normalized, ct);
         var byUid = changes.ToDictionary(c => c.Uid);
+        AnnounceNewKeywords(changes.Select(c => c.Flags));
         foreach (var (seq, message) in targets)
         {
             if (!byUid.TryGetValue(message.Uid, out var change))
@@ -200,9 +206,8 @@ internal sealed partial class ImapSession
             Selected.Messages[seq - 1] = message with { Flags = change.Flags, ModSeq = change.ModSeq };
             if (!silent)
             {
-                _out.Line(uid
-                    ? $"* {seq} FETCH (UID {message.Uid} FLAGS ({string.Join(' ', change.Flags)}))"
-                    : $"* {seq} FETCH (FLAGS ({string.Join(' ', change.Flags)}))");
+                var shown = FlagText(Selected.Messages[seq - 1]);
+                _out.Line(uid ? $"* {seq} FETCH (UID {message.Uid} FLAGS ({shown}))" : $"* {seq} FETCH (FLAGS ({shown}))");
             }
         }
         _out.Line($"{tag} OK {(uid ? "UID " : "")}STORE completed");
@@ -234,7 +239,7 @@ internal sealed partial class ImapSession
             _out.Line($"{tag} OK {word} completed (nothing to do)");
             return;
         }
-        var result = await _store.CopyAsync(Selected.Info.Id, [.. targets.Select(t => t.Message.Uid)], dest.Id, move && dest.Id != Selected.Info.Id, ct);
+        var result = await _store.CopyAsync(Selected.Info.Id, [.. targets.Select(t => t.Message.Uid)], dest.Id, move, ct); // RFC 6851 §3.3: MOVE into the same mailbox still moves (new UID)
         if (result.Error == StoreError.OverQuota)
         {
             _out.Line($"{tag} NO [OVERQUOTA] Quota exceeded");
@@ -298,6 +303,7 @@ internal sealed partial class ImapSession
         for (var i = 0; i < messages.Count; i++)
         {
             var candidate = new SearchCandidate(messages[i], i + 1, messages.Count, maxUid);
+            candidate.Recent = !_rev2 && Selected.Recent.Contains(messages[i].Uid);
             if (query.NeedsContent)
             {
                 candidate.Content = await _store.Files.ReadAsync(messages[i].File, ct);

@@ -25,6 +25,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
     private readonly ActivityLog _activity;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly RecentClaims _recent;
     private readonly ImapResponse _out = new();
     private readonly TlsLogEntry _log;
     private PipeReader _pipe;
@@ -36,8 +37,9 @@ internal sealed partial class ImapSession : IAsyncDisposable
     private bool _logout;
     private int _errors;
 
-    public ImapSession(MailConnection connection, MailStore store, CredentialVerifier verifier, AuthThrottle throttle, ActivityLog activity, TimeProvider time, ILogger logger)
+    public ImapSession(MailConnection connection, MailStore store, CredentialVerifier verifier, AuthThrottle throttle, ActivityLog activity, TimeProvider time, ILogger logger, RecentClaims recent)
     {
+        _recent = recent;
         _conn = connection;
         _store = store;
         _verifier = verifier;
@@ -304,6 +306,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
             return;
         }
         selected.Version = version;
+        AnnounceNewKeywords(fresh);
         for (var i = selected.Messages.Count - 1; i >= 0; i--)
         {
             if (!freshByUid.ContainsKey(selected.Messages[i].Uid))
@@ -318,7 +321,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
             var now = freshByUid[old.Uid];
             if (old.Flags.Count != now.Flags.Count || !old.Flags.All(now.Has))
             {
-                _out.Line($"* {i + 1} FETCH (UID {now.Uid} FLAGS ({string.Join(' ', now.Flags)}))");
+                _out.Line($"* {i + 1} FETCH (UID {now.Uid} FLAGS ({FlagText(now)}))");
             }
             selected.Messages[i] = now;
         }
@@ -328,6 +331,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
         {
             selected.Messages.AddRange(added);
             _out.Line($"* {selected.Messages.Count} EXISTS");
+            ClaimRecent(selected, added[^1].Uid);
         }
     }
 

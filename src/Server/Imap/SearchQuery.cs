@@ -12,6 +12,7 @@ public sealed class SearchCandidate(MessageEntry entry, long seq, long maxSeq, l
     public long MaxSeq => maxSeq;
     public long MaxUid => maxUid;
     public ReadOnlyMemory<byte> Content { get; set; }
+    public bool Recent { get; set; }
     private MimeEntity? _parsed;
     public MimeEntity Parsed => _parsed ??= MimeParser.Parse(Content);
 }
@@ -128,11 +129,13 @@ public sealed class SearchQuery
                 return Flag(Flags.Flagged, false);
             case "UNSEEN":
                 return Flag(Flags.Seen, false);
-            // No \Recent in this store (IMAP4rev2 dropped it): NEW is RECENT UNSEEN, so nothing.
-            case "NEW" or "RECENT":
-                return Meta(_ => false);
+            // \Recent belongs to the session (RFC 3501 §2.3.2), which marks the candidate; NEW is RECENT UNSEEN.
+            case "RECENT":
+                return Meta(c => c.Recent);
+            case "NEW":
+                return Meta(c => c.Recent && !c.Entry.Has(Flags.Seen));
             case "OLD":
-                return Meta(_ => true);
+                return Meta(c => !c.Recent);
             case "KEYWORD":
                 r.Space();
                 var keyword = r.Atom();
@@ -176,7 +179,7 @@ public sealed class SearchQuery
                 r.Space();
                 var value = r.AString();
                 var field = word switch { "FROM" => "From", "TO" => "To", "CC" => "Cc", "BCC" => "Bcc", _ => "Subject" };
-                return Content(c => HeaderContains(c.Parsed, field, value));
+                return field == "Subject" ? Content(c => HeaderContains(c.Parsed, field, value)) : Content(c => AddressContains(c.Parsed, field, value));
             case "HEADER":
                 r.Space();
                 var name = r.AString();
@@ -213,6 +216,11 @@ public sealed class SearchQuery
 
     private static bool HeaderContains(MimeEntity e, string name, string value) =>
         e.Headers.Any(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase) && (value.Length == 0 || Contains(h.DecodedValue, value)));
+
+    /// <summary>Address keys match the header text or any parsed address, so comments inside an address do not hide it.</summary>
+    private static bool AddressContains(MimeEntity e, string name, string value) =>
+        HeaderContains(e, name, value) || e.Headers.Any(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase)
+            && AddressParser.Parse(h.Value).Any(a => Contains(a.Address, value) || a.Name is { } n && Contains(n, value)));
 
     private static bool BodyContains(SearchCandidate c, MimeEntity e, string value)
     {
