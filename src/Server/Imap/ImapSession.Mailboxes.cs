@@ -65,6 +65,8 @@ internal sealed partial class ImapSession
         _out.Line($"{tag} OK [{(readOnly ? "READ-ONLY" : "READ-WRITE")}] {(readOnly ? "EXAMINE" : "SELECT")} completed");
     }
 
+    private static readonly string[] SpecialUses = [@"\All", @"\Archive", @"\Drafts", @"\Flagged", @"\Junk", @"\Sent", @"\Trash"];
+
     private async Task CreateAsync(string tag, ImapReader r, CancellationToken ct)
     {
         r.Space();
@@ -77,11 +79,18 @@ internal sealed partial class ImapSession
             if (r.Atom().Equals("USE", StringComparison.OrdinalIgnoreCase))
             {
                 r.Space();
-                use = r.FlagList().FirstOrDefault();
+                var uses = r.FlagList();
+                // RFC 6154 §3: an attribute we cannot keep is NO [USEATTR]; the store keeps one per mailbox.
+                use = uses.Count == 1 ? SpecialUses.FirstOrDefault(u => u.Equals(uses[0], StringComparison.OrdinalIgnoreCase)) ?? "" : "";
             }
             r.Expect(')');
         }
         r.End();
+        if (use == "")
+        {
+            _out.Line($"{tag} NO [USEATTR] Unsupported special-use attribute");
+            return;
+        }
         if (MailStore.NormalizeName(name) == MailStore.Inbox)
         {
             _out.Line($"{tag} NO [ALREADYEXISTS] INBOX always exists");
@@ -225,47 +234,12 @@ internal sealed partial class ImapSession
                 "SIZE" => $"SIZE {counts.Size}",
                 "DELETED" => $"DELETED {counts.Deleted}",
                 "HIGHESTMODSEQ" => $"HIGHESTMODSEQ {box.HighestModSeq}",
+                "APPENDLIMIT" => $"APPENDLIMIT {AppendLimit}",
+                "DELETED-STORAGE" => $"DELETED-STORAGE {await DeletedStorageAsync(box, ct)}",
                 _ => throw new ImapParseException($"unknown status item {item}"),
             });
         }
         _out.Raw("* STATUS ").AString(DisplayName(box.Name)).Raw($" ({string.Join(' ', values)})\r\n");
-    }
-
-    private async Task AppendAsync(string tag, ImapReader r, CancellationToken ct)
-    {
-        r.Space();
-        var name = MailboxName(r.AString());
-        r.Space();
-        IReadOnlyList<string> flags = [];
-        if (r.Peek() == '(')
-        {
-            flags = r.FlagList();
-            r.Space();
-        }
-        var date = DateTimeOffset.UtcNow;
-        if (r.Peek() == '"')
-        {
-            date = r.DateTime();
-            r.Space();
-        }
-        var content = r.StringBytes();
-        r.End();
-        var normalized = flags.Select(Flags.Normalize).OfType<string>().ToList();
-        var box = await _store.GetMailboxAsync(Account, name, ct);
-        if (box is null)
-        {
-            _out.Line($"{tag} NO [TRYCREATE] No such mailbox");
-            return;
-        }
-        using var stream = new MemoryStream(content, writable: false);
-        var result = await _store.AppendAsync(box.Id, stream, normalized, date, null, ct);
-        if (result.Error == StoreError.OverQuota)
-        {
-            _out.Line($"{tag} NO [OVERQUOTA] Quota exceeded");
-            return;
-        }
-        await SyncAsync(allowExpunge: true, ct);
-        _out.Line($"{tag} OK [APPENDUID {result.UidValidity} {result.Uid}] APPEND completed");
     }
 
     /// <summary>RFC 2177 IDLE: pushes the selected mailbox's changes as they happen until the client sends DONE.</summary>

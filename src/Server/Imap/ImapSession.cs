@@ -199,7 +199,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
         }
         var notAuthenticated = name is "STARTTLS" or "LOGIN" or "AUTHENTICATE";
         var authenticated = name is "ENABLE" or "SELECT" or "EXAMINE" or "CREATE" or "DELETE" or "RENAME" or "SUBSCRIBE" or "UNSUBSCRIBE"
-            or "LIST" or "LSUB" or "NAMESPACE" or "STATUS" or "APPEND" or "IDLE";
+            or "LIST" or "LSUB" or "NAMESPACE" or "STATUS" or "APPEND" or "IDLE" or "GETQUOTA" or "GETQUOTAROOT" or "SETQUOTA";
         var selected = name is "CLOSE" or "UNSELECT" or "EXPUNGE" or "SEARCH" or "FETCH" or "STORE" or "COPY" or "MOVE" or "CHECK";
         if (notAuthenticated && _account is not null)
         {
@@ -245,6 +245,9 @@ internal sealed partial class ImapSession : IAsyncDisposable
         "NAMESPACE" => NamespaceAsync(tag, r),
         "STATUS" => StatusAsync(tag, r, ct),
         "APPEND" => AppendAsync(tag, r, ct),
+        "GETQUOTAROOT" => GetQuotaRootAsync(tag, r, ct),
+        "GETQUOTA" => GetQuotaAsync(tag, r, ct),
+        "SETQUOTA" => SetQuotaAsync(tag, r),
         "IDLE" => IdleAsync(tag, r, ct),
         "CLOSE" => CloseAsync(tag, expunge: true, r, ct),
         "UNSELECT" => CloseAsync(tag, expunge: false, r, ct),
