@@ -276,15 +276,6 @@ internal sealed partial class ImapSession : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>RFC 2971 ID: clients send it unasked; we answer with our name only.</summary>
-    private Task IdAsync(string tag, ImapReader r)
-    {
-        _ = r.Rest();
-        _out.Line("* ID (\"name\" \"MailHost\")");
-        _out.Line($"{tag} OK ID completed");
-        return Task.CompletedTask;
-    }
-
     /// <summary>
     /// Reports what other sessions changed in the selected mailbox: EXPUNGE (highest first, so the
     /// numbers stay right), FETCH FLAGS, then EXISTS. Not during FETCH/STORE/SEARCH by sequence

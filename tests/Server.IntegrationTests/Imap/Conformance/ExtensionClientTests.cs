@@ -22,12 +22,20 @@ public sealed class ExtensionClientTests(ConformanceFixture fixture)
     }
 
     [Fact]
-    public async Task Imaplib_UnselectNamespaceId()
+    public async Task Imaplib_IdArgumentsChecked_UnselectNamespace()
     {
         var output = await RunAsync(fixture.NewAccount(), """
             print('ns', m.namespace())
             typ, data = m.xatom('ID', '("name" "imaplib" "version" "3")')
             print('id', typ, m.untagged_responses.get('ID'))
+            def xatom(*args):
+                try:
+                    return m.xatom(*args)[0]
+                except imaplib.IMAP4.error as e:
+                    return str(e)  # "ID command error: BAD [...]"
+            print('odd', xatom('ID', '("name")'))
+            print('atom', xatom('ID', 'name'))
+            print('nil', xatom('ID', 'NIL'))
             m.select('INBOX')
             print('unselect', m.unselect())
             print('after', m.state)
@@ -37,6 +45,10 @@ public sealed class ExtensionClientTests(ConformanceFixture fixture)
         Assert.Matches(@"caps .*\bID\b", output);
         Assert.Contains("ns ('OK', [b'((\"\" \"/\")) NIL NIL'])", output);
         Assert.Contains("id OK [b'(\"name\" \"MailHost\")']", output);
+        // RFC 2971 §3.3: a field without a value, or no list at all, is a syntax error.
+        Assert.Contains("odd ID command error: BAD", output);
+        Assert.Contains("atom ID command error: BAD", output);
+        Assert.Contains("nil OK", output);
         Assert.Contains("unselect ('OK', [b'UNSELECT completed'])", output);
         Assert.Contains("after AUTH", output);
     }
