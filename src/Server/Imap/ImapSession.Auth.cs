@@ -39,7 +39,7 @@ internal sealed partial class ImapSession
             caps.Add("SASL-IR");
         }
         caps.AddRange(["LITERAL+", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN", "LIST-EXTENDED", "SPECIAL-USE", "ESEARCH", "ID", "BINARY",
-            "MULTIAPPEND", "LIST-STATUS", "CREATE-SPECIAL-USE", $"APPENDLIMIT={AppendLimit}", "QUOTA", "QUOTA=RES-STORAGE"]);
+            "MULTIAPPEND", "LIST-STATUS", "CREATE-SPECIAL-USE", $"APPENDLIMIT={AppendLimit}", "QUOTA", "QUOTA=RES-STORAGE", "CONDSTORE"]);
         return string.Join(' ', caps);
     }
 
@@ -170,7 +170,12 @@ internal sealed partial class ImapSession
         while (r.TryChar(' '))
         {
             var cap = r.Atom().ToUpperInvariant();
-            if (cap == "IMAP4REV2")
+            if (cap == "CONDSTORE")
+            {
+                _condStore = true;
+                enabled.Add("CONDSTORE");
+            }
+            else if (cap == "IMAP4REV2")
             {
                 _rev2 = true;
                 _out.Utf8 = true;

@@ -20,7 +20,7 @@ internal sealed partial class ImapSession
         var name = MailboxName(r.AString());
         if (r.TryChar(' '))
         {
-            _ = r.Rest(); // select parameters (CONDSTORE, QRESYNC) are not supported: ignored
+            ReadSelectParameters(r);
         }
         r.End();
         // RFC 9051 §6.3.2: a failed SELECT still leaves the previous mailbox closed.
@@ -58,6 +58,8 @@ internal sealed partial class ImapSession
         }
         _out.Line($"* OK [UIDVALIDITY {box.UidValidity}] UIDs valid");
         _out.Line($"* OK [UIDNEXT {box.UidNext}] Predicted next UID");
+        // RFC 7162 §3.1.2.1: a CONDSTORE server reports the mailbox's highest mod-sequence on every SELECT/EXAMINE.
+        _out.Line($"* OK [HIGHESTMODSEQ {box.HighestModSeq}] Highest");
         if (_rev2)
         {
             _out.Raw("* LIST () \"/\" ").AString(DisplayName(box.Name)).Raw("\r\n");

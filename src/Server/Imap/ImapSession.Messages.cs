@@ -14,17 +14,26 @@ internal sealed partial class ImapSession
         var set = r.SequenceSet();
         r.Space();
         var items = FetchItem.ParseList(r);
-        if (r.TryChar(' '))
-        {
-            _ = r.Rest(); // fetch modifiers (CHANGEDSINCE) are not supported: ignored
-        }
+        var changedSince = r.TryChar(' ') ? ReadFetchModifiers(r) : null;
         r.End();
+        if (items.Any(i => i.Kind == FetchKind.ModSeq))
+        {
+            _condStore = true;
+        }
+        if (changedSince is not null && !items.Any(i => i.Kind == FetchKind.ModSeq))
+        {
+            items.Add(new FetchItem(FetchKind.ModSeq));
+        }
         if (uid && !items.Any(i => i.Kind == FetchKind.Uid))
         {
             items.Insert(0, new FetchItem(FetchKind.Uid));
         }
         await SyncAsync(allowExpunge: uid, ct);
         var targets = Selected.Resolve(set, uid);
+        if (changedSince is { } since)
+        {
+            targets.RemoveAll(t => (ulong)t.Message.ModSeq <= since);
+        }
         var needsContent = items.Any(i => i.NeedsContent);
         var setsSeen = !Selected.ReadOnly && items.Any(i => i.SetsSeen);
         if (setsSeen && targets.Where(t => !t.Message.Has(Flags.Seen)).Select(t => t.Message.Uid).ToList() is { Count: > 0 } unseen)
@@ -44,6 +53,10 @@ internal sealed partial class ImapSession
             {
                 items.Add(new FetchItem(FetchKind.Flags));
             }
+        }
+        if (_condStore && items.Any(i => i.Kind == FetchKind.Flags) && !items.Any(i => i.Kind == FetchKind.ModSeq))
+        {
+            items.Add(new FetchItem(FetchKind.ModSeq)); // RFC 7162 §3.1.4: FLAGS come with MODSEQ once CONDSTORE is on
         }
         foreach (var (seq, entry) in targets)
         {
@@ -168,11 +181,11 @@ internal sealed partial class ImapSession
         r.Space();
         var set = r.SequenceSet();
         r.Space();
+        ulong? unchangedSince = null;
         if (r.Peek() == '(')
         {
-            _ = r.Rest();
-            _out.Line($"{tag} BAD STORE modifiers are not supported");
-            return;
+            unchangedSince = ReadStoreModifiers(r);
+            r.Space();
         }
         var action = r.Atom().ToUpperInvariant();
         r.Space();
@@ -194,6 +207,9 @@ internal sealed partial class ImapSession
         var normalized = flags.Select(Flags.Normalize).OfType<string>().ToList();
         await SyncAsync(allowExpunge: uid, ct);
         var targets = Selected.Resolve(set, uid);
+        // RFC 7162 §3.1.3: messages changed since the client's mod-sequence are left alone and named in [MODIFIED].
+        var modified = unchangedSince is { } limit ? targets.Where(t => (ulong)t.Message.ModSeq > limit).ToList() : [];
+        targets.RemoveAll(t => modified.Contains(t));
         var changes = await _store.StoreFlagsAsync(Selected.Info.Id, [.. targets.Select(t => t.Message.Uid)], mode, normalized, ct);
         var byUid = changes.ToDictionary(c => c.Uid);
         AnnounceNewKeywords(changes.Select(c => c.Flags));
@@ -206,11 +222,12 @@ internal sealed partial class ImapSession
             Selected.Messages[seq - 1] = message with { Flags = change.Flags, ModSeq = change.ModSeq };
             if (!silent)
             {
-                var shown = FlagText(Selected.Messages[seq - 1]);
-                _out.Line(uid ? $"* {seq} FETCH (UID {message.Uid} FLAGS ({shown}))" : $"* {seq} FETCH (FLAGS ({shown}))");
+                var shown = FlagText(Selected.Messages[seq - 1]) + ")" + ModSeqText(Selected.Messages[seq - 1]);
+                _out.Line(uid ? $"* {seq} FETCH (UID {message.Uid} FLAGS ({shown})" : $"* {seq} FETCH (FLAGS ({shown})");
             }
         }
-        _out.Line($"{tag} OK {(uid ? "UID " : "")}STORE completed");
+        var modifiedCode = modified.Count > 0 ? $"[MODIFIED {SequenceSet.Format(modified.Select(m => uid ? m.Message.Uid : m.Seq))}] " : "";
+        _out.Line($"{tag} OK {modifiedCode}{(uid ? "UID " : "")}STORE completed");
     }
 
     private async Task CopyAsync(string tag, bool uid, bool move, ImapReader r, CancellationToken ct)
@@ -314,9 +331,15 @@ internal sealed partial class ImapSession
             }
         }
         var numbers = matches.Select(m => uid ? m.Message.Uid : m.Seq).ToList();
+        // RFC 7162 §3.1.5: a search with MODSEQ reports the highest mod-sequence of what it found.
+        var modSeq = query.UsesModSeq && matches.Count > 0 ? $" (MODSEQ {matches.Max(m => m.Message.ModSeq)})" : "";
+        if (query.UsesModSeq)
+        {
+            _condStore = true;
+        }
         if (returns is null && !_rev2)
         {
-            _out.Line("* SEARCH" + string.Concat(numbers.Select(n => " " + n.ToString(CultureInfo.InvariantCulture))));
+            _out.Line("* SEARCH" + string.Concat(numbers.Select(n => " " + n.ToString(CultureInfo.InvariantCulture))) + modSeq);
         }
         else
         {
@@ -346,6 +369,10 @@ internal sealed partial class ImapSession
             if (returns.Contains("COUNT"))
             {
                 sb.Append(CultureInfo.InvariantCulture, $" COUNT {numbers.Count}");
+            }
+            if (modSeq.Length > 0)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" MODSEQ {matches.Max(m => m.Message.ModSeq)}");
             }
             _out.Line(sb.ToString());
         }

@@ -315,7 +315,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
             var now = freshByUid[old.Uid];
             if (old.Flags.Count != now.Flags.Count || !old.Flags.All(now.Has))
             {
-                _out.Line($"* {i + 1} FETCH (UID {now.Uid} FLAGS ({FlagText(now)}))");
+                _out.Line($"* {i + 1} FETCH (UID {now.Uid} FLAGS ({FlagText(now)}){ModSeqText(now)})");
             }
             selected.Messages[i] = now;
         }

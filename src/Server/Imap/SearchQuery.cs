@@ -29,6 +29,9 @@ public sealed class SearchQuery
     public Func<SearchCandidate, bool> Match { get; }
     public bool NeedsContent { get; }
 
+    /// <summary>Whether a MODSEQ key is used (RFC 7162 §3.1.5), so the response carries (MODSEQ n).</summary>
+    public bool UsesModSeq { get; private init; }
+
     /// <summary>SEARCH arguments: [RETURN (options)] [CHARSET name] keys (RFC 4731, RFC 9051 §6.4.4).</summary>
     public static SearchQuery ParseWithPrefix(ImapReader reader, out List<string>? returnOptions, out string? charset)
     {
@@ -79,7 +82,7 @@ public sealed class SearchQuery
     }
 
     private static SearchQuery And(List<SearchQuery> keys) =>
-        keys.Count == 1 ? keys[0] : new SearchQuery(c => keys.All(k => k.Match(c)), keys.Any(k => k.NeedsContent));
+        keys.Count == 1 ? keys[0] : new SearchQuery(c => keys.All(k => k.Match(c)), keys.Any(k => k.NeedsContent)) { UsesModSeq = keys.Any(k => k.UsesModSeq) };
 
     private static SearchQuery Flag(string flag, bool present) => new(c => c.Entry.Has(flag) == present, false);
 
@@ -147,13 +150,13 @@ public sealed class SearchQuery
             case "NOT":
                 r.Space();
                 var inner = Key(r);
-                return new SearchQuery(c => !inner.Match(c), inner.NeedsContent);
+                return new SearchQuery(c => !inner.Match(c), inner.NeedsContent) { UsesModSeq = inner.UsesModSeq };
             case "OR":
                 r.Space();
                 var a = Key(r);
                 r.Space();
                 var b = Key(r);
-                return new SearchQuery(c => a.Match(c) || b.Match(c), a.NeedsContent || b.NeedsContent);
+                return new SearchQuery(c => a.Match(c) || b.Match(c), a.NeedsContent || b.NeedsContent) { UsesModSeq = a.UsesModSeq || b.UsesModSeq };
             case "LARGER":
                 r.Space();
                 var larger = r.Number64();
@@ -162,6 +165,18 @@ public sealed class SearchQuery
                 r.Space();
                 var smaller = r.Number64();
                 return Meta(c => (ulong)c.Entry.Size < smaller);
+            case "MODSEQ":
+                // RFC 7162 §3.1.5: MODSEQ [entry-name entry-type-req] mod-sequence; per-flag entries are all the message's modseq here.
+                r.Space();
+                if (r.Peek() == '"')
+                {
+                    _ = r.String();
+                    r.Space();
+                    _ = r.Atom();
+                    r.Space();
+                }
+                var modSeq = r.Number64();
+                return new SearchQuery(c => (ulong)c.Entry.ModSeq >= modSeq, false) { UsesModSeq = true };
             case "UID":
                 r.Space();
                 var uids = r.SequenceSet();
