@@ -20,7 +20,7 @@ public static class BodyStructureFormatter
             if (extensions)
             {
                 r.Raw(" ");
-                Parameters(r, entity.ContentType);
+                Parameters(r, ContentType(r, entity));
                 r.Raw(" ");
                 Disposition(r, entity);
                 r.Raw(" ").String(entity.Header("Content-Language")).Raw(" ").String(entity.Header("Content-Location"));
@@ -31,7 +31,7 @@ public static class BodyStructureFormatter
         var type = entity.IsMultipart ? "text" : entity.MediaType;
         var subtype = entity.IsMultipart ? "plain" : entity.MediaSubtype;
         r.Raw("(").String(type.ToUpperInvariant()).Raw(" ").String(subtype.ToUpperInvariant()).Raw(" ");
-        Parameters(r, entity.ContentType);
+        Parameters(r, ContentType(r, entity));
         r.Raw(" ").String(entity.Header("Content-ID")).Raw(" ").String(entity.Header("Content-Description")).Raw(" ");
         r.String((entity.TransferEncoding ?? "7bit").ToUpperInvariant()).Raw(" ").Number(entity.BodyLength);
         var body = message.Slice(entity.BodyOffset, entity.BodyLength);
@@ -55,6 +55,15 @@ public static class BodyStructureFormatter
         }
         r.Raw(")");
     }
+
+    /// <summary>
+    /// RFC 2231 parameters decode to UTF-8, which only a UTF-8 client may get in a string; others get
+    /// them as sent (name*=charset''value), as Dovecot does.
+    /// </summary>
+    private static HeaderParameters ContentType(ImapResponse r, MimeEntity entity) =>
+        !r.Utf8 && entity.Header("Content-Type") is { } raw && raw.Contains("*=", StringComparison.Ordinal) ? HeaderParameters.Parse(raw, decodeExtended: false) : entity.ContentType;
+
+    private static HeaderParameters Parsed(ImapResponse r, string header) => HeaderParameters.Parse(header, decodeExtended: r.Utf8);
 
     private static void Parameters(ImapResponse r, HeaderParameters p)
     {
@@ -86,7 +95,7 @@ public static class BodyStructureFormatter
             r.Raw("NIL");
             return;
         }
-        var d = HeaderParameters.Parse(header);
+        var d = Parsed(r, header);
         r.Raw("(").String(d.Value.ToUpperInvariant()).Raw(" ");
         Parameters(r, d);
         r.Raw(")");

@@ -45,7 +45,10 @@ public static class EnvelopeFormatter
             }
             else
             {
-                r.Raw("(").String(a.Name).Raw(" NIL ").String(a.Mailbox ?? "").Raw(" ").String(a.Host).Raw(")");
+                // A NIL host means "group start" (RFC 9051 §7.5.2): use Dovecot's placeholders so a strict client keeps its place.
+                var mailbox = string.IsNullOrEmpty(a.Mailbox) ? "MISSING_MAILBOX" : a.Mailbox;
+                var host = string.IsNullOrEmpty(a.Host) ? "MISSING_DOMAIN" : a.Host;
+                r.Raw("(").String(a.Name).Raw(" NIL ").String(mailbox).Raw(" ").String(host).Raw(")");
             }
         }
         return r.Raw(")");

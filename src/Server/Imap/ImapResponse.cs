@@ -14,6 +14,12 @@ public sealed class ImapResponse
 
     public void Clear() => _buffer.Clear();
 
+    /// <summary>
+    /// True once the client accepts UTF-8 in quoted strings (IMAP4rev2, RFC 9051 §6.3.1 / UTF8=ACCEPT);
+    /// before that quoted strings are 7-bit (RFC 3501 §4.3) and 8-bit text goes out as a literal.
+    /// </summary>
+    public bool Utf8 { get; set; }
+
     public ImapResponse Raw(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -39,7 +45,7 @@ public sealed class ImapResponse
         {
             return Raw("NIL");
         }
-        if (value.Length < 1024 && value.All(c => c is >= ' ' and not '\x7f'))
+        if (value.Length < 1024 && value.All(c => c is >= ' ' and not '\x7f' && (Utf8 || c < '\x80')))
         {
             var sb = new StringBuilder(value.Length + 2).Append('"');
             foreach (var c in value)

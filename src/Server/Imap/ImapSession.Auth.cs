@@ -38,7 +38,8 @@ internal sealed partial class ImapSession
             }
             caps.Add("SASL-IR");
         }
-        caps.AddRange(["LITERAL+", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN", "LIST-EXTENDED", "SPECIAL-USE", "ESEARCH", "ID"]);
+        caps.AddRange(["LITERAL+", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN", "LIST-EXTENDED", "SPECIAL-USE", "ESEARCH", "ID", "BINARY",
+            "MULTIAPPEND", "LIST-STATUS", "CREATE-SPECIAL-USE", $"APPENDLIMIT={AppendLimit}", "QUOTA", "QUOTA=RES-STORAGE", "CONDSTORE"]);
         return string.Join(' ', caps);
     }
 
@@ -172,9 +173,15 @@ internal sealed partial class ImapSession
         while (r.TryChar(' '))
         {
             var cap = r.Atom().ToUpperInvariant();
-            if (cap == "IMAP4REV2")
+            if (cap == "CONDSTORE")
+            {
+                _condStore = true;
+                enabled.Add("CONDSTORE");
+            }
+            else if (cap == "IMAP4REV2")
             {
                 _rev2 = true;
+                _out.Utf8 = true;
                 enabled.Add("IMAP4rev2");
             }
         }

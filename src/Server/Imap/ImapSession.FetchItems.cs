@@ -22,7 +22,7 @@ internal sealed partial class ImapSession
                 _out.Raw($"UID {entry.Uid}");
                 break;
             case FetchKind.Flags:
-                _out.Raw($"FLAGS ({string.Join(' ', entry.Flags)})");
+                _out.Raw($"FLAGS ({FlagText(entry)})");
                 break;
             case FetchKind.ModSeq:
                 _out.Raw($"MODSEQ ({entry.ModSeq})");

@@ -20,7 +20,7 @@ internal sealed partial class ImapSession
         var name = MailboxName(r.AString());
         if (r.TryChar(' '))
         {
-            _ = r.Rest(); // select parameters (CONDSTORE, QRESYNC) are not supported: ignored
+            ReadSelectParameters(r);
         }
         r.End();
         // RFC 9051 §6.3.2: a failed SELECT still leaves the previous mailbox closed.
@@ -44,14 +44,12 @@ internal sealed partial class ImapSession
         var messages = await _store.ListMessagesAsync(box.Id, ct);
         box = await _store.GetMailboxByIdAsync(box.Id, ct) ?? box;
         _selected = new SelectedMailbox(box, readOnly, messages, watch, version);
-        var keywords = messages.SelectMany(m => m.Flags).Where(f => !f.StartsWith('\\')).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var flagList = string.Join(' ', Flags.System.Concat(keywords));
-        _out.Line($"* FLAGS ({flagList})");
-        _out.Line(readOnly ? "* OK [PERMANENTFLAGS ()] Read-only mailbox" : $"* OK [PERMANENTFLAGS ({flagList} \\*)] Flags permitted");
+        _selected.Keywords.UnionWith(messages.SelectMany(m => m.Flags).Where(f => !f.StartsWith('\\')));
+        WriteFlagsAndPermanentFlags(_selected);
         _out.Line($"* {messages.Count} EXISTS");
         if (!_rev2)
         {
-            _out.Line("* 0 RECENT");
+            ClaimRecent(_selected, messages.Count == 0 ? 0 : messages[^1].Uid);
             var firstUnseen = messages.FindIndex(m => !m.Has(Flags.Seen));
             if (firstUnseen >= 0)
             {
@@ -60,12 +58,16 @@ internal sealed partial class ImapSession
         }
         _out.Line($"* OK [UIDVALIDITY {box.UidValidity}] UIDs valid");
         _out.Line($"* OK [UIDNEXT {box.UidNext}] Predicted next UID");
+        // RFC 7162 §3.1.2.1: a CONDSTORE server reports the mailbox's highest mod-sequence on every SELECT/EXAMINE.
+        _out.Line($"* OK [HIGHESTMODSEQ {box.HighestModSeq}] Highest");
         if (_rev2)
         {
             _out.Raw("* LIST () \"/\" ").AString(DisplayName(box.Name)).Raw("\r\n");
         }
         _out.Line($"{tag} OK [{(readOnly ? "READ-ONLY" : "READ-WRITE")}] {(readOnly ? "EXAMINE" : "SELECT")} completed");
     }
+
+    private static readonly string[] SpecialUses = [@"\All", @"\Archive", @"\Drafts", @"\Flagged", @"\Junk", @"\Sent", @"\Trash"];
 
     private async Task CreateAsync(string tag, ImapReader r, CancellationToken ct)
     {
@@ -79,17 +81,29 @@ internal sealed partial class ImapSession
             if (r.Atom().Equals("USE", StringComparison.OrdinalIgnoreCase))
             {
                 r.Space();
-                use = r.FlagList().FirstOrDefault();
+                var uses = r.FlagList();
+                // RFC 6154 §3: an attribute we cannot keep is NO [USEATTR]; the store keeps one per mailbox.
+                use = uses.Count == 1 ? SpecialUses.FirstOrDefault(u => u.Equals(uses[0], StringComparison.OrdinalIgnoreCase)) ?? "" : "";
             }
             r.Expect(')');
         }
         r.End();
+        if (use == "")
+        {
+            _out.Line($"{tag} NO [USEATTR] Unsupported special-use attribute");
+            return;
+        }
         if (MailStore.NormalizeName(name) == MailStore.Inbox)
         {
             _out.Line($"{tag} NO [ALREADYEXISTS] INBOX always exists");
             return;
         }
         var error = await _store.CreateMailboxAsync(Account, name, use, ct);
+        if (error == StoreError.None && await _store.SetOrphanSubscriptionAsync(Account, name, subscribed: false, ct))
+        {
+            // The name was subscribed before it existed again: the subscription carries over.
+            await _store.SetSubscribedAsync(Account, name, subscribed: true, ct);
+        }
         _out.Line(error switch
         {
             StoreError.None => $"{tag} OK CREATE completed",
@@ -108,7 +122,12 @@ internal sealed partial class ImapSession
             _selected.Dispose();
             _selected = null;
         }
+        var wasSubscribed = (await _store.GetMailboxAsync(Account, name, ct))?.Subscribed == true;
         var error = await _store.DeleteMailboxAsync(Account, name, ct);
+        if (error == StoreError.None && wasSubscribed)
+        {
+            await _store.SetOrphanSubscriptionAsync(Account, name, subscribed: true, ct);
+        }
         _out.Line(error switch
         {
             StoreError.None => $"{tag} OK DELETE completed",
@@ -144,95 +163,12 @@ internal sealed partial class ImapSession
         var name = MailboxName(r.AString());
         r.End();
         var error = await _store.SetSubscribedAsync(Account, name, subscribe, ct);
+        if (!subscribe)
+        {
+            await _store.SetOrphanSubscriptionAsync(Account, name, subscribed: false, ct);
+        }
         // Unsubscribing a name that does not exist is harmless; subscribing one is refused.
         _out.Line(error == StoreError.None || !subscribe ? $"{tag} OK {(subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE")} completed" : $"{tag} NO [NONEXISTENT] No such mailbox");
-    }
-
-    private async Task ListAsync(string tag, ImapReader r, bool lsub, CancellationToken ct)
-    {
-        r.Space();
-        var selection = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        if (!lsub && r.Peek() == '(')
-        {
-            selection = ReadOptionList(r);
-            r.Space();
-        }
-        var reference = MailboxName(r.ListMailbox());
-        r.Space();
-        var patterns = new List<string>();
-        if (!lsub && r.Peek() == '(')
-        {
-            r.Expect('(');
-            do
-            {
-                patterns.Add(MailboxName(r.ListMailbox()));
-            }
-            while (r.TryChar(' '));
-            r.Expect(')');
-        }
-        else
-        {
-            patterns.Add(MailboxName(r.ListMailbox()));
-        }
-        var returns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        List<string>? statusItems = null;
-        if (r.TryChar(' '))
-        {
-            if (!r.Atom().Equals("RETURN", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ImapParseException("expected RETURN");
-            }
-            r.Space();
-            r.Expect('(');
-            while (!r.TryChar(')'))
-            {
-                r.TryChar(' ');
-                var option = r.Atom().ToUpperInvariant();
-                returns.Add(option);
-                if (option == "STATUS")
-                {
-                    r.Space();
-                    statusItems = ReadOptionList(r).Select(s => s.ToUpperInvariant()).ToList();
-                }
-            }
-        }
-        r.End();
-        var word = lsub ? "LSUB" : "LIST";
-        if (patterns.Count == 1 && patterns[0].Length == 0)
-        {
-            // RFC 9051 §6.3.9: an empty pattern asks for the hierarchy delimiter.
-            _out.Line($"* {word} (\\Noselect) \"/\" \"\"");
-            _out.Line($"{tag} OK {word} completed");
-            return;
-        }
-        var subscribedOnly = lsub || selection.Contains("SUBSCRIBED");
-        var specialOnly = selection.Contains("SPECIAL-USE");
-        var showSubscribed = !lsub && (selection.Contains("SUBSCRIBED") || returns.Contains("SUBSCRIBED"));
-        var boxes = await _store.ListMailboxesAsync(Account, ct);
-        var regexes = patterns.Select(p => PatternRegex(reference, p)).ToList();
-        foreach (var box in boxes)
-        {
-            if (!regexes.Any(x => x.IsMatch(box.Name)) || subscribedOnly && !box.Subscribed || specialOnly && box.SpecialUse is null)
-            {
-                continue;
-            }
-            var attributes = new List<string>();
-            attributes.Add(boxes.Any(b => b.Name.StartsWith(box.Name + MailStore.Separator, StringComparison.Ordinal)) ? "\\HasChildren" : "\\HasNoChildren");
-            if (showSubscribed && box.Subscribed)
-            {
-                attributes.Add("\\Subscribed");
-            }
-            if (box.SpecialUse is not null && !lsub)
-            {
-                attributes.Add(box.SpecialUse);
-            }
-            _out.Raw($"* {word} ({string.Join(' ', attributes)}) \"/\" ").AString(DisplayName(box.Name)).Raw("\r\n");
-            if (statusItems is not null)
-            {
-                await WriteStatusAsync(box, statusItems, ct);
-            }
-        }
-        _out.Line($"{tag} OK {word} completed");
     }
 
     private static HashSet<string> ReadOptionList(ImapReader r)
@@ -296,58 +232,16 @@ internal sealed partial class ImapSession
                 "UIDNEXT" => $"UIDNEXT {box.UidNext}",
                 "UIDVALIDITY" => $"UIDVALIDITY {box.UidValidity}",
                 "UNSEEN" => $"UNSEEN {counts.Unseen}",
-                "RECENT" => "RECENT 0",
+                "RECENT" => $"RECENT {await UnclaimedRecentAsync(box, ct)}",
                 "SIZE" => $"SIZE {counts.Size}",
                 "DELETED" => $"DELETED {counts.Deleted}",
                 "HIGHESTMODSEQ" => $"HIGHESTMODSEQ {box.HighestModSeq}",
+                "APPENDLIMIT" => $"APPENDLIMIT {AppendLimit}",
+                "DELETED-STORAGE" => $"DELETED-STORAGE {await DeletedStorageAsync(box, ct)}",
                 _ => throw new ImapParseException($"unknown status item {item}"),
             });
         }
         _out.Raw("* STATUS ").AString(DisplayName(box.Name)).Raw($" ({string.Join(' ', values)})\r\n");
-    }
-
-    private async Task AppendAsync(string tag, ImapReader r, CancellationToken ct)
-    {
-        r.Space();
-        var name = MailboxName(r.AString());
-        r.Space();
-        IReadOnlyList<string> flags = [];
-        if (r.Peek() == '(')
-        {
-            flags = r.FlagList();
-            r.Space();
-        }
-        var date = DateTimeOffset.UtcNow;
-        if (r.Peek() == '"')
-        {
-            date = r.DateTime();
-            r.Space();
-        }
-        // A large message arrives spooled to a temporary file (ImapCommandReader), never in memory.
-        await using var stream = r.MessageLiteral();
-        r.End();
-        // Before any MIME code reads the message (RFC 9051 §7.1: LIMIT).
-        var headerLimit = HeaderLimitScanner.For(_conn.CurrentSnapshot.Server);
-        if (await headerLimit.CheckAsync(stream, ct) != HeaderVerdict.Passed)
-        {
-            _out.Line($"{tag} NO [LIMIT] {headerLimit.RefusalText}");
-            return;
-        }
-        var normalized = flags.Select(Flags.Normalize).OfType<string>().ToList();
-        var box = await _store.GetMailboxAsync(Account, name, ct);
-        if (box is null)
-        {
-            _out.Line($"{tag} NO [TRYCREATE] No such mailbox");
-            return;
-        }
-        var result = await _store.AppendAsync(box.Id, stream, normalized, date, null, ct);
-        if (result.Error == StoreError.OverQuota)
-        {
-            _out.Line($"{tag} NO [OVERQUOTA] Quota exceeded");
-            return;
-        }
-        await SyncAsync(allowExpunge: true, ct);
-        _out.Line($"{tag} OK [APPENDUID {result.UidValidity} {result.Uid}] APPEND completed");
     }
 
     /// <summary>RFC 2177 IDLE: pushes the selected mailbox's changes as they happen until the client sends DONE.</summary>

@@ -14,17 +14,26 @@ internal sealed partial class ImapSession
         var set = r.SequenceSet();
         r.Space();
         var items = FetchItem.ParseList(r);
-        if (r.TryChar(' '))
-        {
-            _ = r.Rest(); // fetch modifiers (CHANGEDSINCE) are not supported: ignored
-        }
+        var changedSince = r.TryChar(' ') ? ReadFetchModifiers(r) : null;
         r.End();
+        if (items.Any(i => i.Kind == FetchKind.ModSeq))
+        {
+            _condStore = true;
+        }
+        if (changedSince is not null && !items.Any(i => i.Kind == FetchKind.ModSeq))
+        {
+            items.Add(new FetchItem(FetchKind.ModSeq));
+        }
         if (uid && !items.Any(i => i.Kind == FetchKind.Uid))
         {
             items.Insert(0, new FetchItem(FetchKind.Uid));
         }
         await SyncAsync(allowExpunge: uid, ct);
         var targets = Selected.Resolve(set, uid);
+        if (changedSince is { } since)
+        {
+            targets.RemoveAll(t => (ulong)t.Message.ModSeq <= since);
+        }
         var needsContent = items.Any(i => i.NeedsContent);
         var setsSeen = !Selected.ReadOnly && items.Any(i => i.SetsSeen);
         if (setsSeen && targets.Where(t => !t.Message.Has(Flags.Seen)).Select(t => t.Message.Uid).ToList() is { Count: > 0 } unseen)
@@ -45,6 +54,10 @@ internal sealed partial class ImapSession
                 items.Add(new FetchItem(FetchKind.Flags));
             }
         }
+        if (_condStore && items.Any(i => i.Kind == FetchKind.Flags) && !items.Any(i => i.Kind == FetchKind.ModSeq))
+        {
+            items.Add(new FetchItem(FetchKind.ModSeq)); // RFC 7162 §3.1.4: FLAGS come with MODSEQ once CONDSTORE is on
+        }
         var needsParse = items.Any(NeedsParse);
         var expunged = false;
         foreach (var (seq, entry) in targets)
@@ -60,6 +73,11 @@ internal sealed partial class ImapSession
             if (needsParse)
             {
                 await message!.LoadAsync(ct);
+            }
+            if (needsParse && items.Any(i => i.Kind is FetchKind.Binary or FetchKind.BinarySize && !BinaryContent.CanDecode(message!.Content, message.Parsed, i.Section)))
+            {
+                _out.Line($"{tag} NO [UNKNOWN-CTE] Cannot decode this part's content transfer encoding");
+                return;
             }
             _out.Raw($"* {seq} FETCH (");
             var first = true;
@@ -96,11 +114,11 @@ internal sealed partial class ImapSession
         r.Space();
         var set = r.SequenceSet();
         r.Space();
+        ulong? unchangedSince = null;
         if (r.Peek() == '(')
         {
-            _ = r.Rest();
-            _out.Line($"{tag} BAD STORE modifiers are not supported");
-            return;
+            unchangedSince = ReadStoreModifiers(r);
+            r.Space();
         }
         var action = r.Atom().ToUpperInvariant();
         r.Space();
@@ -122,8 +140,12 @@ internal sealed partial class ImapSession
         var normalized = flags.Select(Flags.Normalize).OfType<string>().ToList();
         await SyncAsync(allowExpunge: uid, ct);
         var targets = Selected.Resolve(set, uid);
+        // RFC 7162 §3.1.3: messages changed since the client's mod-sequence are left alone and named in [MODIFIED].
+        var modified = unchangedSince is { } limit ? targets.Where(t => (ulong)t.Message.ModSeq > limit).ToList() : [];
+        targets.RemoveAll(t => modified.Contains(t));
         var changes = await _store.StoreFlagsAsync(Selected.Info.Id, [.. targets.Select(t => t.Message.Uid)], mode, normalized, ct);
         var byUid = changes.ToDictionary(c => c.Uid);
+        AnnounceNewKeywords(changes.Select(c => c.Flags));
         foreach (var (seq, message) in targets)
         {
             if (!byUid.TryGetValue(message.Uid, out var change))
@@ -133,12 +155,12 @@ internal sealed partial class ImapSession
             Selected.Messages[seq - 1] = message with { Flags = change.Flags, ModSeq = change.ModSeq };
             if (!silent)
             {
-                _out.Line(uid
-                    ? $"* {seq} FETCH (UID {message.Uid} FLAGS ({string.Join(' ', change.Flags)}))"
-                    : $"* {seq} FETCH (FLAGS ({string.Join(' ', change.Flags)}))");
+                var shown = FlagText(Selected.Messages[seq - 1]) + ")" + ModSeqText(Selected.Messages[seq - 1]);
+                _out.Line(uid ? $"* {seq} FETCH (UID {message.Uid} FLAGS ({shown})" : $"* {seq} FETCH (FLAGS ({shown})");
             }
         }
-        _out.Line($"{tag} OK {(uid ? "UID " : "")}STORE completed");
+        var modifiedCode = modified.Count > 0 ? $"[MODIFIED {SequenceSet.Format(modified.Select(m => uid ? m.Message.Uid : m.Seq))}] " : "";
+        _out.Line($"{tag} OK {modifiedCode}{(uid ? "UID " : "")}STORE completed");
     }
 
     private async Task CopyAsync(string tag, bool uid, bool move, ImapReader r, CancellationToken ct)
@@ -167,7 +189,7 @@ internal sealed partial class ImapSession
             _out.Line($"{tag} OK {word} completed (nothing to do)");
             return;
         }
-        var result = await _store.CopyAsync(Selected.Info.Id, [.. targets.Select(t => t.Message.Uid)], dest.Id, move && dest.Id != Selected.Info.Id, ct);
+        var result = await _store.CopyAsync(Selected.Info.Id, [.. targets.Select(t => t.Message.Uid)], dest.Id, move, ct); // RFC 6851 §3.3: MOVE into the same mailbox still moves (new UID)
         if (result.Error == StoreError.OverQuota)
         {
             _out.Line($"{tag} NO [OVERQUOTA] Quota exceeded");
@@ -231,6 +253,7 @@ internal sealed partial class ImapSession
         for (var i = 0; i < messages.Count; i++)
         {
             var candidate = new SearchCandidate(messages[i], i + 1, messages.Count, maxUid);
+            candidate.Recent = !_rev2 && Selected.Recent.Contains(messages[i].Uid);
             if (query.NeedsContent)
             {
                 candidate.Content = await _store.Files.ReadAsync(messages[i].File, ct);
@@ -241,9 +264,15 @@ internal sealed partial class ImapSession
             }
         }
         var numbers = matches.Select(m => uid ? m.Message.Uid : m.Seq).ToList();
+        // RFC 7162 §3.1.5: a search with MODSEQ reports the highest mod-sequence of what it found.
+        var modSeq = query.UsesModSeq && matches.Count > 0 ? $" (MODSEQ {matches.Max(m => m.Message.ModSeq)})" : "";
+        if (query.UsesModSeq)
+        {
+            _condStore = true;
+        }
         if (returns is null && !_rev2)
         {
-            _out.Line("* SEARCH" + string.Concat(numbers.Select(n => " " + n.ToString(CultureInfo.InvariantCulture))));
+            _out.Line("* SEARCH" + string.Concat(numbers.Select(n => " " + n.ToString(CultureInfo.InvariantCulture))) + modSeq);
         }
         else
         {
@@ -273,6 +302,10 @@ internal sealed partial class ImapSession
             if (returns.Contains("COUNT"))
             {
                 sb.Append(CultureInfo.InvariantCulture, $" COUNT {numbers.Count}");
+            }
+            if (modSeq.Length > 0)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" MODSEQ {matches.Max(m => m.Message.ModSeq)}");
             }
             _out.Line(sb.ToString());
         }

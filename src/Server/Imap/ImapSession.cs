@@ -32,6 +32,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
     private readonly ActivityLog _activity;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly RecentClaims _recent;
     private readonly ImapResponse _out = new();
     private readonly TlsLogEntry _log;
     private PipeReader _pipe;
@@ -43,8 +44,9 @@ internal sealed partial class ImapSession : IAsyncDisposable
     private bool _logout;
     private int _errors;
 
-    public ImapSession(MailConnection connection, MailStore store, CredentialVerifier verifier, AuthThrottle throttle, ActivityLog activity, TimeProvider time, ILogger logger)
+    public ImapSession(MailConnection connection, MailStore store, CredentialVerifier verifier, AuthThrottle throttle, ActivityLog activity, TimeProvider time, ILogger logger, RecentClaims recent)
     {
+        _recent = recent;
         _conn = connection;
         _store = store;
         _verifier = verifier;
@@ -221,7 +223,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
         }
         var notAuthenticated = name is "STARTTLS" or "LOGIN" or "AUTHENTICATE";
         var authenticated = name is "ENABLE" or "SELECT" or "EXAMINE" or "CREATE" or "DELETE" or "RENAME" or "SUBSCRIBE" or "UNSUBSCRIBE"
-            or "LIST" or "LSUB" or "NAMESPACE" or "STATUS" or "APPEND" or "IDLE";
+            or "LIST" or "LSUB" or "NAMESPACE" or "STATUS" or "APPEND" or "IDLE" or "GETQUOTA" or "GETQUOTAROOT" or "SETQUOTA";
         var selected = name is "CLOSE" or "UNSELECT" or "EXPUNGE" or "SEARCH" or "FETCH" or "STORE" or "COPY" or "MOVE" or "CHECK";
         if (notAuthenticated && _account is not null)
         {
@@ -267,6 +269,9 @@ internal sealed partial class ImapSession : IAsyncDisposable
         "NAMESPACE" => NamespaceAsync(tag, r),
         "STATUS" => StatusAsync(tag, r, ct),
         "APPEND" => AppendAsync(tag, r, ct),
+        "GETQUOTAROOT" => GetQuotaRootAsync(tag, r, ct),
+        "GETQUOTA" => GetQuotaAsync(tag, r, ct),
+        "SETQUOTA" => SetQuotaAsync(tag, r),
         "IDLE" => IdleAsync(tag, r, ct),
         "CLOSE" => CloseAsync(tag, expunge: true, r, ct),
         "UNSELECT" => CloseAsync(tag, expunge: false, r, ct),
@@ -295,15 +300,6 @@ internal sealed partial class ImapSession : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>RFC 2971 ID: clients send it unasked; we answer with our name only.</summary>
-    private Task IdAsync(string tag, ImapReader r)
-    {
-        _ = r.Rest();
-        _out.Line("* ID (\"name\" \"MailHost\")");
-        _out.Line($"{tag} OK ID completed");
-        return Task.CompletedTask;
-    }
-
     /// <summary>
     /// Reports what other sessions changed in the selected mailbox: EXPUNGE (highest first, so the
     /// numbers stay right), FETCH FLAGS, then EXISTS. Not during FETCH/STORE/SEARCH by sequence
@@ -328,6 +324,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
             return;
         }
         selected.Version = version;
+        AnnounceNewKeywords(fresh);
         for (var i = selected.Messages.Count - 1; i >= 0; i--)
         {
             if (!freshByUid.ContainsKey(selected.Messages[i].Uid))
@@ -342,7 +339,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
             var now = freshByUid[old.Uid];
             if (old.Flags.Count != now.Flags.Count || !old.Flags.All(now.Has))
             {
-                _out.Line($"* {i + 1} FETCH (UID {now.Uid} FLAGS ({string.Join(' ', now.Flags)}))");
+                _out.Line($"* {i + 1} FETCH (UID {now.Uid} FLAGS ({FlagText(now)}){ModSeqText(now)})");
             }
             selected.Messages[i] = now;
         }
@@ -352,6 +349,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
         {
             selected.Messages.AddRange(added);
             _out.Line($"* {selected.Messages.Count} EXISTS");
+            ClaimRecent(selected, added[^1].Uid);
         }
     }
 

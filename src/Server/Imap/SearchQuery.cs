@@ -12,6 +12,7 @@ public sealed class SearchCandidate(MessageEntry entry, long seq, long maxSeq, l
     public long MaxSeq => maxSeq;
     public long MaxUid => maxUid;
     public ReadOnlyMemory<byte> Content { get; set; }
+    public bool Recent { get; set; }
     private MimeEntity? _parsed;
     public MimeEntity Parsed => _parsed ??= MimeParser.Parse(Content);
 }
@@ -34,6 +35,9 @@ public sealed class SearchQuery
 
     public Func<SearchCandidate, bool> Match { get; }
     public bool NeedsContent { get; }
+
+    /// <summary>Whether a MODSEQ key is used (RFC 7162 §3.1.5), so the response carries (MODSEQ n).</summary>
+    public bool UsesModSeq { get; private init; }
 
     /// <summary>SEARCH arguments: [RETURN (options)] [CHARSET name] keys (RFC 4731, RFC 9051 §6.4.4).</summary>
     public static SearchQuery ParseWithPrefix(ImapReader reader, out List<string>? returnOptions, out string? charset)
@@ -85,7 +89,7 @@ public sealed class SearchQuery
     }
 
     private static SearchQuery And(List<SearchQuery> keys) =>
-        keys.Count == 1 ? keys[0] : new SearchQuery(c => keys.All(k => k.Match(c)), keys.Any(k => k.NeedsContent));
+        keys.Count == 1 ? keys[0] : new SearchQuery(c => keys.All(k => k.Match(c)), keys.Any(k => k.NeedsContent)) { UsesModSeq = keys.Any(k => k.UsesModSeq) };
 
     private static SearchQuery Flag(string flag, bool present) => new(c => c.Entry.Has(flag) == present, false);
 
@@ -139,11 +143,13 @@ public sealed class SearchQuery
                 return Flag(Flags.Flagged, false);
             case "UNSEEN":
                 return Flag(Flags.Seen, false);
-            // No \Recent in this store (IMAP4rev2 dropped it): NEW is RECENT UNSEEN, so nothing.
-            case "NEW" or "RECENT":
-                return Meta(_ => false);
+            // \Recent belongs to the session (RFC 3501 §2.3.2), which marks the candidate; NEW is RECENT UNSEEN.
+            case "RECENT":
+                return Meta(c => c.Recent);
+            case "NEW":
+                return Meta(c => c.Recent && !c.Entry.Has(Flags.Seen));
             case "OLD":
-                return Meta(_ => true);
+                return Meta(c => !c.Recent);
             case "KEYWORD":
                 r.Space();
                 var keyword = r.Atom();
@@ -155,13 +161,13 @@ public sealed class SearchQuery
             case "NOT":
                 r.Space();
                 var inner = Key(r, depth + 1);
-                return new SearchQuery(c => !inner.Match(c), inner.NeedsContent);
+                return new SearchQuery(c => !inner.Match(c), inner.NeedsContent) { UsesModSeq = inner.UsesModSeq };
             case "OR":
                 r.Space();
                 var a = Key(r, depth + 1);
                 r.Space();
                 var b = Key(r, depth + 1);
-                return new SearchQuery(c => a.Match(c) || b.Match(c), a.NeedsContent || b.NeedsContent);
+                return new SearchQuery(c => a.Match(c) || b.Match(c), a.NeedsContent || b.NeedsContent) { UsesModSeq = a.UsesModSeq || b.UsesModSeq };
             case "LARGER":
                 r.Space();
                 var larger = r.Number64();
@@ -170,6 +176,18 @@ public sealed class SearchQuery
                 r.Space();
                 var smaller = r.Number64();
                 return Meta(c => (ulong)c.Entry.Size < smaller);
+            case "MODSEQ":
+                // RFC 7162 §3.1.5: MODSEQ [entry-name entry-type-req] mod-sequence; per-flag entries are all the message's modseq here.
+                r.Space();
+                if (r.Peek() == '"')
+                {
+                    _ = r.String();
+                    r.Space();
+                    _ = r.Atom();
+                    r.Space();
+                }
+                var modSeq = r.Number64();
+                return new SearchQuery(c => (ulong)c.Entry.ModSeq >= modSeq, false) { UsesModSeq = true };
             case "UID":
                 r.Space();
                 var uids = r.SequenceSet();
@@ -187,7 +205,7 @@ public sealed class SearchQuery
                 r.Space();
                 var value = r.AString();
                 var field = word switch { "FROM" => "From", "TO" => "To", "CC" => "Cc", "BCC" => "Bcc", _ => "Subject" };
-                return Content(c => HeaderContains(c.Parsed, field, value));
+                return field == "Subject" ? Content(c => HeaderContains(c.Parsed, field, value)) : Content(c => AddressContains(c.Parsed, field, value));
             case "HEADER":
                 r.Space();
                 var name = r.AString();
@@ -224,6 +242,11 @@ public sealed class SearchQuery
 
     private static bool HeaderContains(MimeEntity e, string name, string value) =>
         e.Headers.Any(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase) && (value.Length == 0 || Contains(h.DecodedValue, value)));
+
+    /// <summary>Address keys match the header text or any parsed address, so comments inside an address do not hide it.</summary>
+    private static bool AddressContains(MimeEntity e, string name, string value) =>
+        HeaderContains(e, name, value) || e.Headers.Any(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase)
+            && AddressParser.Parse(h.Value).Any(a => Contains(a.Address, value) || a.Name is { } n && Contains(n, value)));
 
     private static bool BodyContains(SearchCandidate c, MimeEntity e, string value)
     {

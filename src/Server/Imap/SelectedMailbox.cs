@@ -10,6 +10,12 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly, List<Mess
     public List<MessageEntry> Messages { get; } = messages;
     public MailboxWatch Watch => watch;
     public long Version { get; set; } = version;
+    /// <summary>UIDs that are \Recent in this session (IMAP4rev1 only).</summary>
+    public HashSet<long> Recent { get; } = [];
+
+    /// <summary>Keywords this session has announced with FLAGS.</summary>
+    public HashSet<string> Keywords { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public long MaxUid => Messages.Count == 0 ? 0 : Messages[^1].Uid;
 
     /// <summary>(sequence number, message) pairs a sequence set or UID set names, in order.</summary>

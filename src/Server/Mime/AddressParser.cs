@@ -85,6 +85,33 @@ public static class AddressParser
         return at < 0 ? new MailAddress(name, addr, null) : new MailAddress(name, addr[..at], addr[(at + 1)..]);
     }
 
+    private static string StripComments(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        var depth = 0;
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (c == '\\' && depth > 0)
+            {
+                i++;
+            }
+            else if (c == '(')
+            {
+                depth++;
+            }
+            else if (c == ')' && depth > 0)
+            {
+                depth--;
+            }
+            else if (depth == 0)
+            {
+                sb.Append(c);
+            }
+        }
+        return sb.ToString();
+    }
+
     private static List<string> Tokenize(string s)
     {
         var tokens = new List<string>();
@@ -132,7 +159,8 @@ public static class AddressParser
             {
                 var j = s.IndexOf('>', i);
                 j = j < 0 ? s.Length : j + 1;
-                var inner = s[i..j];
+                // Comments may sit inside the angle brackets too: <user (c)@ (c) domain.org> (RFC 5322 §3.4.1 CFWS).
+                var inner = StripComments(s[i..j]);
                 tokens.Add(inner.EndsWith('>') ? inner.Replace(" ", "", StringComparison.Ordinal) : inner + ">");
                 i = j;
             }

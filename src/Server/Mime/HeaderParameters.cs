@@ -8,7 +8,8 @@ public sealed record HeaderParameters(string Value, IReadOnlyList<KeyValuePair<s
     public string? Get(string name) =>
         Parameters.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
 
-    public static HeaderParameters Parse(string? header)
+    /// <summary>Parses the value; with <paramref name="decodeExtended"/> false RFC 2231 parameters stay as sent (name*=charset''value).</summary>
+    public static HeaderParameters Parse(string? header, bool decodeExtended = true)
     {
         if (string.IsNullOrWhiteSpace(header))
         {
@@ -28,7 +29,7 @@ public sealed record HeaderParameters(string Value, IReadOnlyList<KeyValuePair<s
             var value = Unquote(part[(eq + 1)..].Trim());
             // RFC 2231 §3: name*0, name*1 … continuations; name* with charset''value.
             var star = name.IndexOf('*', StringComparison.Ordinal);
-            if (star > 0)
+            if (star > 0 && decodeExtended)
             {
                 var baseName = name[..star];
                 var rest = name[(star + 1)..].TrimEnd('*');

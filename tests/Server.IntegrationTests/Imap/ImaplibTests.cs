@@ -34,7 +34,8 @@ public sealed class ImaplibTests(MailServerFixture fixture)
         Assert.Contains("login OK", output);
         Assert.Contains("append OK [APPENDUID", output);
         Assert.Matches(@"search OK \d+", output);
-        Assert.Contains("FLAGS (\\Flagged)", output);
+        // The session that selects first owns the new message's \Recent (IMAP4rev1, RFC 3501 §2.3.2).
+        Assert.Contains("FLAGS (\\Flagged \\Recent)", output);
         Assert.Contains("Subject: =?utf-8?q?Caf=C3=A9?= hello", output);
         Assert.Contains("\"<m1@example.com>\"", output);
         Assert.Contains("store OK", output);
