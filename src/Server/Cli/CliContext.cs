@@ -69,6 +69,11 @@ public sealed class CliContext : IAsyncDisposable
             .AddCommandLine([.. config])
             .Build();
         var options = configuration.GetSection(MailHostOptions.Section).Get<MailHostOptions>() ?? new MailHostOptions();
+        var tightened = DataDirectoryPermissions.Secure(options.FullDataDir);
+        if (tightened.Count > 0)
+        {
+            output.WriteLine($"MailHost: warning: data folder was readable by other users: set {tightened.Count} paths to 0700/0600");
+        }
         MailHostDatabase.Migrate(options.FullDataDir);
         var password = FirstRun.Seed(options, output);
         if (password is not null)

@@ -29,7 +29,8 @@ public static class ServerHost
         });
         var options = builder.Configuration.GetSection(MailHostOptions.Section).Get<MailHostOptions>() ?? new MailHostOptions();
         var dataDir = options.FullDataDir;
-        Directory.CreateDirectory(dataDir);
+        // Before any file is created: the umask makes everything the process writes 0600/0700.
+        var tightened = DataDirectoryPermissions.Secure(dataDir);
 
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
@@ -51,11 +52,16 @@ public static class ServerHost
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", Serilog.Events.LogEventLevel.Information)
+            .Enrich.With(new Logging.ControlCharacterEscapingEnricher())
             .WriteTo.Console(formatProvider: CultureInfo.InvariantCulture)
             .WriteTo.File(Path.Combine(dataDir, "logs", "mailhost-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14, formatProvider: CultureInfo.InvariantCulture)
             .CreateLogger();
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(logger, dispose: true);
+        if (tightened.Count > 0)
+        {
+            logger.Warning("Data folder {DataDir} was readable by other users: set {Count} paths to 0700/0600 (first: {First})", dataDir, tightened.Count, tightened[0]);
+        }
 
         MailHostDatabase.Migrate(dataDir);
         var password = FirstRun.Seed(options, output);
