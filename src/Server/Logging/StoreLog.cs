@@ -2,8 +2,8 @@ namespace MailHost.Server.Logging;
 
 internal static partial class StoreLog
 {
-    [LoggerMessage(7001, LogLevel.Warning, "Store recovery: {Partial} partial files deleted, {Indexed} files re-indexed, {Dropped} index rows without file dropped", EventName = "StoreRecovered")]
-    public static partial void Recovered(ILogger logger, int partial, int indexed, int dropped);
+    [LoggerMessage(7001, LogLevel.Warning, "Store recovery: {Partial} partial files deleted, {Indexed} files re-indexed, {Dropped} index rows without file dropped, {Finished} committed deletions finished", EventName = "StoreRecovered")]
+    public static partial void Recovered(ILogger logger, int partial, int indexed, int dropped, int finished);
 
     [LoggerMessage(7002, LogLevel.Information, "Delivered {QueueId} to {Account}: {Detail}", EventName = "LocalDelivered")]
     public static partial void Delivered(ILogger logger, string queueId, string account, string detail);

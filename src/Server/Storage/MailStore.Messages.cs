@@ -178,6 +178,7 @@ public sealed partial class MailStore
             {
                 await ExecuteAsync(c, tx, "DELETE FROM messages WHERE mailbox_id=$m AND uid=$u", cancellationToken, ("$m", mailboxId), ("$u", m.Uid));
             }
+            await RecordPendingDeletesAsync(c, tx, victims.Select(v => v.File), cancellationToken);
             return 0;
         }, cancellationToken);
         await DeleteUnreferencedAsync(victims.Select(v => v.File), cancellationToken);
