@@ -13,4 +13,7 @@ internal static partial class StoreLog
 
     [LoggerMessage(7004, LogLevel.Error, "Local delivery worker error on {QueueId}", EventName = "LocalDeliveryError")]
     public static partial void WorkerError(ILogger logger, string queueId, Exception exception);
+
+    [LoggerMessage(7005, LogLevel.Debug, "Local delivery of {QueueId} paused: {Free} bytes free, reserve {Reserve}", EventName = "LocalDeliveryPausedForDiskSpace")]
+    public static partial void PausedForDiskSpace(ILogger logger, string queueId, long free, long reserve);
 }

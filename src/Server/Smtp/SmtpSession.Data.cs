@@ -1,6 +1,7 @@
 using System.Buffers;
 using MailHost.Server.Logging;
 using MailHost.Server.Queue;
+using MailHost.Server.Storage;
 
 namespace MailHost.Server.Smtp;
 
@@ -26,7 +27,12 @@ internal sealed partial class SmtpSession
             Reply(transaction.RcptAttempted ? SmtpReplies.NoValidRecipients : SmtpReplies.NeedRcpt);
             return;
         }
-        // The spool file is opened before 354, so a full or broken disk is a clean 451, not a dropped session.
+        // The spool file is opened before 354, so a full or broken disk is a clean 452/451, not a dropped session.
+        if (_services.Disk.BelowReserve)
+        {
+            Reply(SmtpReplies.InsufficientStorage);
+            return;
+        }
         if (TryOpenWriter(transaction) is not { } opened)
         {
             Reply(SmtpReplies.LocalError);
@@ -167,6 +173,12 @@ internal sealed partial class SmtpSession
             await RefuseMessageAsync(transaction, SmtpReplies.MessageTooBig, "message over the size limit", writer.Size);
             return;
         }
+        if (writer.WriteError is { } writeError)
+        {
+            SmtpLog.SpoolFailed(_services.Logger, writer.Id, writeError);
+            await RefuseMessageAsync(transaction, SpoolFailure(writeError), "spool write failed", writer.Size);
+            return;
+        }
         try
         {
             var messageId = writer.MessageIdHeader;
@@ -204,9 +216,16 @@ internal sealed partial class SmtpSession
         {
             SmtpLog.SpoolFailed(_services.Logger, writer.Id, ex);
             _transaction = null;
-            Reply(SmtpReplies.LocalError);
+            Reply(SpoolFailure(ex));
         }
         await FlushAsync(cancellationToken);
+    }
+
+    /// <summary>RFC 3463 §3.4: X.3.1 "mail system full", never a 250 the disk cannot keep.</summary>
+    private SmtpReply SpoolFailure(Exception ex)
+    {
+        _services.Disk.Invalidate();
+        return DiskSpaceGuard.IsOutOfSpace(ex) ? SmtpReplies.InsufficientStorage : SmtpReplies.LocalError;
     }
 
     private async Task RefuseMessageAsync(SmtpTransaction transaction, SmtpReply reply, string reason, long size)

@@ -19,6 +19,11 @@ internal sealed partial class SmtpSession
             Reply(SmtpReplies.AuthRequired);
             return;
         }
+        if (_services.Disk.BelowReserve)
+        {
+            Reply(SmtpReplies.InsufficientStorage);
+            return;
+        }
         if (!SmtpPathArgument.TryParse(argument, "FROM", out var parsed))
         {
             Reply(new SmtpReply(501, "5.5.4", "Syntax: MAIL FROM:<address> [parameters]"));

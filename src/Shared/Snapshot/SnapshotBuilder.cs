@@ -26,7 +26,10 @@ public static class SnapshotBuilder
         var server = new ServerSpec(
             s.Hostname, s.Banner, s.MaxMessageSize, s.MaxRecipients, s.VrfyEnabled, s.ReceivedHeaderShowsAuthUser,
             schedule, TimeSpan.FromHours(s.GiveUpAfterHours), s.MaxConnectionsPerIp, s.MaxErrorsPerSession, s.MaxCommandsBeforeMail,
-            s.AuthFailLimit, TimeSpan.FromMinutes(s.AuthFailWindowMinutes), TimeSpan.FromMinutes(s.AuthBanMinutes));
+            s.AuthFailLimit, TimeSpan.FromMinutes(s.AuthFailWindowMinutes), TimeSpan.FromMinutes(s.AuthBanMinutes))
+        {
+            MinFreeDiskBytes = s.MinFreeDiskMegabytes * 1024L * 1024,
+        };
 
         var listeners = d.Listeners.Where(l => l.Enabled).Select(l =>
         {
