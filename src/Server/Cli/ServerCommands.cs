@@ -18,6 +18,7 @@ internal static class ServerCommands
                         ["banner", s.Banner],
                         ["max-message-size", s.MaxMessageSize.ToString(CultureInfo.InvariantCulture)],
                         ["max-recipients", s.MaxRecipients.ToString(CultureInfo.InvariantCulture)],
+                        ["min-free-disk-mb", s.MinFreeDiskMegabytes.ToString(CultureInfo.InvariantCulture)],
                         ["max-connections-per-ip", s.MaxConnectionsPerIp.ToString(CultureInfo.InvariantCulture)],
                         ["max-errors", s.MaxErrorsPerSession.ToString(CultureInfo.InvariantCulture)],
                         ["max-commands-before-mail", s.MaxCommandsBeforeMail.ToString(CultureInfo.InvariantCulture)],
@@ -39,6 +40,7 @@ internal static class ServerCommands
                     s.Banner = c.Flag("banner") ?? s.Banner;
                     s.MaxMessageSize = c.Flag("max-message-size") is { } size ? long.Parse(size, CultureInfo.InvariantCulture) : s.MaxMessageSize;
                     s.MaxRecipients = c.IntFlag("max-recipients") ?? s.MaxRecipients;
+                    s.MinFreeDiskMegabytes = c.IntFlag("min-free-disk-mb") ?? s.MinFreeDiskMegabytes;
                     s.MaxConnectionsPerIp = c.IntFlag("max-connections-per-ip") ?? s.MaxConnectionsPerIp;
                     s.MaxErrorsPerSession = c.IntFlag("max-errors") ?? s.MaxErrorsPerSession;
                     s.MaxCommandsBeforeMail = c.IntFlag("max-commands-before-mail") ?? s.MaxCommandsBeforeMail;

@@ -39,6 +39,12 @@ public sealed partial class MailStore
         {
             return new AppendResult(StoreError.AlreadyExists, box.UidValidity, 0);
         }
+        // IMAP APPEND below the free-space reserve: NO [OVERQUOTA] (RFC 9208 §4.3). Deliveries (with an id) never
+        // get here then: the local delivery worker pauses and retries instead of failing the recipient.
+        if (deliveryId is null && Disk.BelowReserve)
+        {
+            return new AppendResult(StoreError.OverQuota, box.UidValidity, 0);
+        }
         var quota = QuotaOf(box.Account);
         if (quota > 0 && content.CanSeek && await UsedBytesAsync(box.Account, cancellationToken) + content.Length > quota)
         {

@@ -34,7 +34,7 @@ public sealed partial class MailStore : IDisposable
     private volatile bool _initialized;
     private long _lastUidValidity;
 
-    public MailStore(IOptions<MailHostOptions> options, SettingsSnapshotProvider settings, ILogger<MailStore> logger)
+    public MailStore(IOptions<MailHostOptions> options, SettingsSnapshotProvider settings, DiskSpaceGuard disk, ILogger<MailStore> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         var dataDir = options.Value.FullDataDir;
@@ -42,8 +42,11 @@ public sealed partial class MailStore : IDisposable
         _index = new MailIndex(Path.Combine(dataDir, "mail.db"));
         Files = new MessageFiles(Path.Combine(dataDir, "store"));
         _settings = settings;
+        Disk = disk;
         _logger = logger;
     }
+
+    public DiskSpaceGuard Disk { get; }
 
     public MailboxEvents Events { get; } = new();
     public MessageFiles Files { get; }

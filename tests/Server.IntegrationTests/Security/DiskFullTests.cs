@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MailHost.Server.IntegrationTests.Imap;
 using MailHost.Server.IntegrationTests.Infrastructure;
 using MailHost.Shared.Entities;
 using Xunit.Abstractions;
@@ -7,7 +8,8 @@ namespace MailHost.Server.IntegrationTests.Security;
 
 /// <summary>
 /// Issue 11 item 5, against the real `mailhost` process with its data folder on a 48 MB tmpfs the
-/// test mounts (root only): below the free-space reserve MAIL and DATA get 452 4.3.1; a disk that
+/// test mounts (root only): below the free-space reserve MAIL and DATA get 452 4.3.1 and IMAP
+/// APPEND gets NO [OVERQUOTA]; a disk that
 /// fills up during DATA gives 452 4.3.1, never a 250; the process survives both; once space is
 /// back, mail flows and every message acknowledged with 250 reaches the mailbox.
 /// </summary>
@@ -48,6 +50,17 @@ public sealed class DiskFullTests(ITestOutputHelper output)
             await using (var smtp = await ConnectAsync(ports["smtp"]))
             {
                 Assert.StartsWith("452 4.3.1", (await smtp.SmtpAsync("MAIL FROM:<a@remote.test>"))[^1], StringComparison.Ordinal);
+            }
+            await using (var imap = await LineClient.ConnectAsync(ports["imaps"], timeout: TimeSpan.FromSeconds(60)))
+            {
+                await imap.UpgradeToTlsAsync();
+                await imap.ReadLineAsync();
+                Assert.StartsWith("l OK", (await imap.CommandAsync("l", "LOGIN alice@example.com pw"))[^1], StringComparison.Ordinal);
+                var message = "Subject: appended\r\n\r\nbody\r\n";
+                await imap.SendLineAsync($"a APPEND INBOX {{{message.Length}}}");
+                Assert.StartsWith("+", await imap.ReadLineAsync(), StringComparison.Ordinal);
+                await imap.SendLineAsync(message);
+                Assert.StartsWith("a NO [OVERQUOTA]", (await imap.UntilTaggedAsync("a"))[^1], StringComparison.Ordinal);
             }
 
             // Above the reserve but too little for the message: the disk fills during DATA.
