@@ -104,10 +104,11 @@ public sealed class LocalDeliveryWorker(
                     failures.Add((recipient, new DsnRecipient(recipient.Address, recipient.OriginalRecipient, "failed", recipient.LastResult, "local", DateTime.UtcNow)));
                 }
             }
-            if (failures.Count > 0)
+            if (failures.Count > 0 && BouncePolicy.ShouldBounce(message))
             {
                 // Queued before the envelope is rewritten: a crash in between repeats the DSN rather than losing it.
-                await bounces.SendAsync(message, failures, await File.ReadAllBytesAsync(spool.ContentPath(id), cancellationToken), cancellationToken);
+                var content = await File.ReadAllBytesAsync(spool.ContentPath(id), cancellationToken);
+                await bounces.SendAsync(message, failures, BouncePolicy.ReturnedContent(message, content), cancellationToken);
             }
             if (message.Recipients.All(r => r.State != RecipientState.Pending))
             {

@@ -14,9 +14,10 @@ internal sealed class SmtpConnectionHandler(
     ActivityLog activity,
     TimeProvider time,
     DiskSpaceGuard disk,
+    MailStore store,
     ILogger<SmtpConnectionHandler> logger) : IConnectionHandler
 {
-    private readonly SmtpServices _services = new(spool, verifier, throttle, activity, time, logger, disk);
+    private readonly SmtpServices _services = new(spool, verifier, throttle, activity, time, logger, disk, store);
 
     public bool Handles(ListenerProtocol protocol) => protocol is ListenerProtocol.Smtp or ListenerProtocol.Submission;
 

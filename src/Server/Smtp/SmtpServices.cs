@@ -13,4 +13,5 @@ internal sealed record SmtpServices(
     ActivityLog Activity,
     TimeProvider Time,
     ILogger Logger,
-    DiskSpaceGuard Disk);
+    DiskSpaceGuard Disk,
+    MailStore Store);

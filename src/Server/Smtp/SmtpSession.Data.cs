@@ -173,6 +173,12 @@ internal sealed partial class SmtpSession
             await RefuseMessageAsync(transaction, SmtpReplies.MessageTooBig, "message over the size limit", writer.Size);
             return;
         }
+        if (transaction.Recipients.Count > 0 && await AllRecipientsOverQuotaAsync(transaction, writer.Size, cancellationToken))
+        {
+            // The size is known only now; a mix of full and other mailboxes is accepted and the full ones bounce (headers only).
+            await RefuseMessageAsync(transaction, SmtpReplies.MailboxFullForMessage, "every recipient's mailbox over quota", writer.Size);
+            return;
+        }
         if (writer.WriteError is { } writeError)
         {
             SmtpLog.SpoolFailed(_services.Logger, writer.Id, writeError);
@@ -219,6 +225,18 @@ internal sealed partial class SmtpSession
             Reply(SpoolFailure(ex));
         }
         await FlushAsync(cancellationToken);
+    }
+
+    private async Task<bool> AllRecipientsOverQuotaAsync(SmtpTransaction transaction, long size, CancellationToken cancellationToken)
+    {
+        foreach (var recipient in transaction.Recipients)
+        {
+            if (!recipient.IsLocal || !await _services.Store.WouldExceedQuotaAsync(recipient.Address, size, cancellationToken))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>RFC 3463 §3.4: X.3.1 "mail system full", never a 250 the disk cannot keep.</summary>

@@ -71,6 +71,17 @@ public sealed partial class MailStore
         return result;
     }
 
+    /// <summary>
+    /// Whether <paramref name="incomingSize"/> more bytes would take the account over its quota: asked at RCPT and at the
+    /// end of DATA, so a full mailbox is refused in the session (452 4.2.2 / 552 5.2.2) instead of bounced later
+    /// (backscatter to a forged sender).
+    /// </summary>
+    public async Task<bool> WouldExceedQuotaAsync(string account, long incomingSize, CancellationToken cancellationToken)
+    {
+        var quota = QuotaOf(account.ToLowerInvariant());
+        return quota > 0 && await UsedBytesAsync(account, cancellationToken) + Math.Max(incomingSize, 1) > quota;
+    }
+
     private async Task<bool> IsDeliveredAsync(string key, CancellationToken cancellationToken)
     {
         await using var c = await _index.OpenAsync(cancellationToken);
