@@ -64,15 +64,5 @@ public static class CsvExportEndpoints
     }
 
     private static string Row(DateTime time, params string[] fields) =>
-        time.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "," + string.Join(",", fields.Select(Escape));
-
-    // RFC 4180 quoting; a leading =, +, - or @ is prefixed so spreadsheets do not run it as a formula.
-    private static string Escape(string value)
-    {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@')
-        {
-            value = "'" + value;
-        }
-        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
+        time.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "," + string.Join(",", fields.Select(CsvCell.Escape));
 }

@@ -75,6 +75,11 @@ public sealed class CliContext : IAsyncDisposable
             // from the wrong folder; the server's first start does.
             throw new CliUsageException($"no MailHost data folder at {options.FullDataDir} (settings.db is missing): start the server once, or pass --MailHost:DataDir=DIR");
         }
+        var tightened = DataDirectoryPermissions.Secure(options.FullDataDir);
+        if (tightened.Count > 0)
+        {
+            output.WriteLine($"MailHost: warning: data folder was readable by other users: set {tightened.Count} paths to 0700/0600");
+        }
         MailHostDatabase.Migrate(options.FullDataDir);
         var password = FirstRun.Seed(options, output);
         if (password is not null)

@@ -20,6 +20,7 @@ internal static class ServerCommands
                         ["max-header-size", s.MaxHeaderBytes.ToString(CultureInfo.InvariantCulture)],
                         ["max-header-line-length", s.MaxHeaderLineLength.ToString(CultureInfo.InvariantCulture)],
                         ["max-recipients", s.MaxRecipients.ToString(CultureInfo.InvariantCulture)],
+                        ["min-free-disk-mb", s.MinFreeDiskMegabytes.ToString(CultureInfo.InvariantCulture)],
                         ["max-connections-per-ip", s.MaxConnectionsPerIp.ToString(CultureInfo.InvariantCulture)],
                         ["max-errors", s.MaxErrorsPerSession.ToString(CultureInfo.InvariantCulture)],
                         ["max-commands-before-mail", s.MaxCommandsBeforeMail.ToString(CultureInfo.InvariantCulture)],
@@ -43,6 +44,7 @@ internal static class ServerCommands
                     s.MaxHeaderBytes = c.IntFlag("max-header-size") ?? s.MaxHeaderBytes;
                     s.MaxHeaderLineLength = c.IntFlag("max-header-line-length") ?? s.MaxHeaderLineLength;
                     s.MaxRecipients = c.IntFlag("max-recipients") ?? s.MaxRecipients;
+                    s.MinFreeDiskMegabytes = c.IntFlag("min-free-disk-mb") ?? s.MinFreeDiskMegabytes;
                     s.MaxConnectionsPerIp = c.IntFlag("max-connections-per-ip") ?? s.MaxConnectionsPerIp;
                     s.MaxErrorsPerSession = c.IntFlag("max-errors") ?? s.MaxErrorsPerSession;
                     s.MaxCommandsBeforeMail = c.IntFlag("max-commands-before-mail") ?? s.MaxCommandsBeforeMail;

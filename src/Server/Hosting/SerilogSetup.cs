@@ -26,6 +26,8 @@ public static class SerilogSetup
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .Enrich.FromLogContext()
+            // Client input (user names, SMTP arguments) must never forge a log line.
+            .Enrich.With(new Logging.ControlCharacterEscapingEnricher())
             .WriteTo.Console(formatProvider: CultureInfo.InvariantCulture)
             .WriteTo.File(Path.Combine(dataDir, "logs", "mailhost-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14, formatProvider: CultureInfo.InvariantCulture);
     }

@@ -37,6 +37,8 @@ public static class ServerHost
         });
         var options = builder.Configuration.GetSection(MailHostOptions.Section).Get<MailHostOptions>() ?? new MailHostOptions();
         var dataDir = options.FullDataDir;
+        // Before any file is created: the umask makes everything the process writes 0600/0700.
+        var tightened = DataDirectoryPermissions.Secure(dataDir);
         Directory.CreateDirectory(dataDir);
         // Held until the host is disposed (the container disposes what its factory made).
         var folderLock = DataFolderLock.Acquire(dataDir);
@@ -76,6 +78,10 @@ public static class ServerHost
         builder.Services.AddMailHostConsoleBackend();
 
         var app = builder.Build();
+        if (tightened.Count > 0)
+        {
+            app.Logger.LogWarning("Data folder {DataDir} was readable by other users: set {Count} paths to 0700/0600 (first: {First})", dataDir, tightened.Count, tightened[0]);
+        }
         app.Services.GetRequiredService<DataFolderLock>();
         app.UseMailHostRequestLogging();
         // The first snapshot must exist before listeners bind.

@@ -19,9 +19,22 @@ public sealed class ActivityLog(IDbContextFactory<MailHostDbContext> dbFactory, 
     /// <summary>Raised after a batch is committed, so live pages can refresh.</summary>
     public event Action? Written;
 
-    public void Add(DeliveryLogEntry entry) => _pending.Writer.TryWrite(entry);
+    public void Add(DeliveryLogEntry entry) => _pending.Writer.TryWrite(Escaped(entry));
 
-    public void Add(TlsLogEntry entry) => _pending.Writer.TryWrite(entry);
+    public void Add(TlsLogEntry entry) => _pending.Writer.TryWrite(Escaped(entry));
+
+    // Sender, recipient, reason and user names come from clients: no control character reaches the log store raw.
+    private static DeliveryLogEntry Escaped(DeliveryLogEntry e)
+    {
+        (e.MessageId, e.Sender, e.Recipient, e.Reason, e.RemoteHost) = (LogText.Escape(e.MessageId), LogText.Escape(e.Sender), LogText.Escape(e.Recipient), LogText.Escape(e.Reason), LogText.Escape(e.RemoteHost));
+        return e;
+    }
+
+    private static TlsLogEntry Escaped(TlsLogEntry e)
+    {
+        (e.Sni, e.AuthMechanism, e.AuthUser, e.AuthResult) = (LogText.Escape(e.Sni), LogText.Escape(e.AuthMechanism), LogText.Escape(e.AuthUser), LogText.Escape(e.AuthResult));
+        return e;
+    }
 
     /// <summary>Waits until everything added so far is committed (tests and shutdown).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)

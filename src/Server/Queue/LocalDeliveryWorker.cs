@@ -15,6 +15,7 @@ public sealed class LocalDeliveryWorker(
     IMailboxDelivery delivery,
     BounceSender bounces,
     ActivityLog activity,
+    DiskSpaceGuard disk,
     Microsoft.Extensions.Options.IOptions<Hosting.MailHostOptions> options,
     ILogger<LocalDeliveryWorker> logger) : BackgroundService
 {
@@ -47,9 +48,17 @@ public sealed class LocalDeliveryWorker(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                foreach (var id in spool.ListIds().ToList())
+                try
                 {
-                    await ProcessAsync(id, stoppingToken);
+                    foreach (var id in spool.ListIds().ToList())
+                    {
+                        await ProcessAsync(id, stoppingToken);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // No I/O error may end the worker (or the process): the next scan retries.
+                    StoreLog.WorkerError(logger, "(scan)", ex);
                 }
                 await Task.Delay(ScanInterval, stoppingToken);
             }
@@ -62,6 +71,12 @@ public sealed class LocalDeliveryWorker(
     /// <summary>Delivers the pending local recipients of one message; safe to call twice for the same id.</summary>
     public async Task ProcessAsync(string id, CancellationToken cancellationToken)
     {
+        // Below the free-space reserve nothing is written: the message stays pending and the next scan (every 3 s) retries.
+        if (disk.BelowReserve)
+        {
+            StoreLog.PausedForDiskSpace(logger, id, disk.FreeBytes, disk.ReserveBytes);
+            return;
+        }
         if (!_busy.TryAdd(id, 0))
         {
             return;
@@ -89,10 +104,11 @@ public sealed class LocalDeliveryWorker(
                     failures.Add((recipient, new DsnRecipient(recipient.Address, recipient.OriginalRecipient, "failed", recipient.LastResult, "local", DateTime.UtcNow)));
                 }
             }
-            if (failures.Count > 0)
+            if (failures.Count > 0 && BouncePolicy.ShouldBounce(message))
             {
                 // Queued before the envelope is rewritten: a crash in between repeats the DSN rather than losing it.
-                await bounces.SendAsync(message, failures, await File.ReadAllBytesAsync(spool.ContentPath(id), cancellationToken), cancellationToken);
+                var content = await File.ReadAllBytesAsync(spool.ContentPath(id), cancellationToken);
+                await bounces.SendAsync(message, failures, BouncePolicy.ReturnedContent(message, content), cancellationToken);
             }
             if (message.Recipients.All(r => r.State != RecipientState.Pending))
             {
@@ -104,8 +120,10 @@ public sealed class LocalDeliveryWorker(
                 await spool.WriteEnvelopeAsync(message, cancellationToken);
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // A full disk (ENOSPC) or any other fault leaves the recipients pending for the next scan.
+            disk.Invalidate();
             StoreLog.WorkerError(logger, id, ex);
         }
         finally

@@ -43,6 +43,8 @@ internal sealed class MessageWriter : IAsyncDisposable
 
     /// <summary>The header-limit check so far; refused means nothing more is written.</summary>
     public HeaderLimitScanner HeaderLimit => _headerLimit;
+    /// <summary>Set when writing failed (a full disk): like <see cref="TooBig"/>, the data is still read to its end, then refused.</summary>
+    public IOException? WriteError { get; private set; }
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
@@ -57,7 +59,18 @@ internal sealed class MessageWriter : IAsyncDisposable
             return;
         }
         _probe.Append(data.Span);
-        await _file.WriteAsync(data, cancellationToken);
+        if (WriteError is not null)
+        {
+            return;
+        }
+        try
+        {
+            await _file.WriteAsync(data, cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            WriteError = ex;
+        }
     }
 
     public string? MessageIdHeader => _probe.FindMessageId();
@@ -100,7 +113,14 @@ internal sealed class MessageWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _file.DisposeAsync();
+        try
+        {
+            await _file.DisposeAsync();
+        }
+        catch (IOException)
+        {
+            // Flushing the buffer of a refused message onto a full disk: the file is deleted next anyway.
+        }
         if (!_done)
         {
             try

@@ -2,6 +2,7 @@ using MailHost.Server.Auth;
 using MailHost.Server.Hosting;
 using MailHost.Server.Logging;
 using MailHost.Server.Queue;
+using MailHost.Server.Storage;
 
 namespace MailHost.Server.Smtp;
 
@@ -12,9 +13,11 @@ internal sealed class SmtpConnectionHandler(
     AuthThrottle throttle,
     ActivityLog activity,
     TimeProvider time,
+    DiskSpaceGuard disk,
+    MailStore store,
     ILogger<SmtpConnectionHandler> logger) : IConnectionHandler
 {
-    private readonly SmtpServices _services = new(spool, verifier, throttle, activity, time, logger);
+    private readonly SmtpServices _services = new(spool, verifier, throttle, activity, time, logger, disk, store);
 
     public bool Handles(ListenerProtocol protocol) => protocol is ListenerProtocol.Smtp or ListenerProtocol.Submission;
 

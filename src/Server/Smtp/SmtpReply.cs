@@ -60,6 +60,9 @@ internal static class SmtpReplies
     public static readonly SmtpReply UnknownParameter = new(555, "5.5.4", "MAIL FROM/RCPT TO parameters not recognized or not implemented");
     public static readonly SmtpReply NeedSmtpUtf8 = new(553, "5.6.7", "Non-ASCII address requires the SMTPUTF8 parameter");
     public static readonly SmtpReply LocalError = new(451, "4.3.0", "Local error in processing; try again later");
+    public static readonly SmtpReply MailboxFull = new(452, "4.2.2", "Mailbox full; try again later");
+    public static readonly SmtpReply MailboxFullForMessage = new(552, "5.2.2", "Mailbox full: message exceeds the recipient's storage quota");
+    public static readonly SmtpReply InsufficientStorage = new(452, "4.3.1", "Insufficient system storage; try again later");
     public static readonly SmtpReply IdleTimeout = new(421, "4.4.2", "Idle timeout, closing connection");
     public static readonly SmtpReply ShuttingDown = new(421, "4.3.2", "Server shutting down");
     public static readonly SmtpReply TooManyErrors = new(421, "4.7.0", "Too many errors, closing connection");

@@ -1,6 +1,7 @@
 using MailHost.Server.Auth;
 using MailHost.Server.Logging;
 using MailHost.Server.Queue;
+using MailHost.Server.Storage;
 
 namespace MailHost.Server.Smtp;
 
@@ -11,4 +12,6 @@ internal sealed record SmtpServices(
     AuthThrottle Throttle,
     ActivityLog Activity,
     TimeProvider Time,
-    ILogger Logger);
+    ILogger Logger,
+    DiskSpaceGuard Disk,
+    MailStore Store);

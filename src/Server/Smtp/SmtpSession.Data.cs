@@ -2,6 +2,7 @@ using System.Buffers;
 using MailHost.Server.Logging;
 using MailHost.Server.Protocol;
 using MailHost.Server.Queue;
+using MailHost.Server.Storage;
 
 namespace MailHost.Server.Smtp;
 
@@ -27,7 +28,12 @@ internal sealed partial class SmtpSession
             Reply(transaction.RcptAttempted ? SmtpReplies.NoValidRecipients : SmtpReplies.NeedRcpt);
             return;
         }
-        // The spool file is opened before 354, so a full or broken disk is a clean 451, not a dropped session.
+        // The spool file is opened before 354, so a full or broken disk is a clean 452/451, not a dropped session.
+        if (_services.Disk.BelowReserve)
+        {
+            Reply(SmtpReplies.InsufficientStorage);
+            return;
+        }
         if (TryOpenWriter(transaction) is not { } opened)
         {
             Reply(SmtpReplies.LocalError);
@@ -179,6 +185,18 @@ internal sealed partial class SmtpSession
             await RefuseMessageAsync(transaction, headerRefusal, "header over the header limits", writer.Size);
             return;
         }
+        if (transaction.Recipients.Count > 0 && await AllRecipientsOverQuotaAsync(transaction, writer.Size, cancellationToken))
+        {
+            // The size is known only now; a mix of full and other mailboxes is accepted and the full ones bounce (headers only).
+            await RefuseMessageAsync(transaction, SmtpReplies.MailboxFullForMessage, "every recipient's mailbox over quota", writer.Size);
+            return;
+        }
+        if (writer.WriteError is { } writeError)
+        {
+            SmtpLog.SpoolFailed(_services.Logger, writer.Id, writeError);
+            await RefuseMessageAsync(transaction, SpoolFailure(writeError), "spool write failed", writer.Size);
+            return;
+        }
         try
         {
             var messageId = writer.MessageIdHeader;
@@ -216,9 +234,28 @@ internal sealed partial class SmtpSession
         {
             SmtpLog.SpoolFailed(_services.Logger, writer.Id, ex);
             _transaction = null;
-            Reply(SmtpReplies.LocalError);
+            Reply(SpoolFailure(ex));
         }
         await FlushAsync(cancellationToken);
+    }
+
+    private async Task<bool> AllRecipientsOverQuotaAsync(SmtpTransaction transaction, long size, CancellationToken cancellationToken)
+    {
+        foreach (var recipient in transaction.Recipients)
+        {
+            if (!recipient.IsLocal || !await _services.Store.WouldExceedQuotaAsync(recipient.Address, size, cancellationToken))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>RFC 3463 §3.4: X.3.1 "mail system full", never a 250 the disk cannot keep.</summary>
+    private SmtpReply SpoolFailure(Exception ex)
+    {
+        _services.Disk.Invalidate();
+        return DiskSpaceGuard.IsOutOfSpace(ex) ? SmtpReplies.InsufficientStorage : SmtpReplies.LocalError;
     }
 
     private async Task RefuseMessageAsync(SmtpTransaction transaction, SmtpReply reply, string reason, long size)

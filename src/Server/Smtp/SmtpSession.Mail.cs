@@ -19,6 +19,11 @@ internal sealed partial class SmtpSession
             Reply(SmtpReplies.AuthRequired);
             return;
         }
+        if (_services.Disk.BelowReserve)
+        {
+            Reply(SmtpReplies.InsufficientStorage);
+            return;
+        }
         if (!SmtpPathArgument.TryParse(argument, "FROM", out var parsed))
         {
             Reply(new SmtpReply(501, "5.5.4", "Syntax: MAIL FROM:<address> [parameters]"));
@@ -83,7 +88,7 @@ internal sealed partial class SmtpSession
         Reply(SmtpReplies.SenderOk);
     }
 
-    private void Rcpt(string argument)
+    private async Task RcptAsync(string argument, CancellationToken cancellationToken)
     {
         var transaction = _transaction!;
         transaction.RcptAttempted = true;
@@ -131,6 +136,15 @@ internal sealed partial class SmtpSession
         {
             RefuseRecipient(recipient.ToString(), decision.Refusal!.Value, decision.Reason);
             return;
+        }
+        // Every refusal local delivery would make later is made here instead (no bounce to a possibly forged sender).
+        foreach (var target in decision.Targets.Where(t => t.IsLocal))
+        {
+            if (await _services.Store.WouldExceedQuotaAsync(target.Address, transaction.DeclaredSize ?? 0, cancellationToken))
+            {
+                RefuseRecipient(recipient.ToString(), SmtpReplies.MailboxFull, "mailbox over quota");
+                return;
+            }
         }
         var now = _services.Time.GetUtcNow().UtcDateTime;
         foreach (var target in decision.Targets)

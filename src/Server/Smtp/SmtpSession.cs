@@ -209,7 +209,7 @@ internal sealed partial class SmtpSession
                 Mail(command.Argument);
                 break;
             case "RCPT":
-                Rcpt(command.Argument);
+                await RcptAsync(command.Argument, cancellationToken);
                 break;
             case "DATA":
                 await DataAsync(command.Argument, cancellationToken);

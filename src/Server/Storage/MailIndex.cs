@@ -70,6 +70,9 @@ public sealed class MailIndex : IDisposable
               delivery_key TEXT UNIQUE,
               UNIQUE(mailbox_id, uid));
             CREATE INDEX IF NOT EXISTS messages_file ON messages(file);
+            -- Files whose last row was deleted, recorded in the same transaction: recovery finishes
+            -- their unlink instead of re-adopting them as new mail after a crash.
+            CREATE TABLE IF NOT EXISTS pending_deletes(file TEXT PRIMARY KEY);
             """, cancellationToken);
         // Durability comes from the fsynced message file plus start-up recovery; NORMAL is enough for the index.
         await ExecuteAsync(connection, null, "PRAGMA synchronous=NORMAL;", cancellationToken);

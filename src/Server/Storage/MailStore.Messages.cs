@@ -39,6 +39,12 @@ public sealed partial class MailStore
         {
             return new AppendResult(StoreError.AlreadyExists, box.UidValidity, 0);
         }
+        // IMAP APPEND below the free-space reserve: NO [OVERQUOTA] (RFC 9208 §4.3). Deliveries (with an id) never
+        // get here then: the local delivery worker pauses and retries instead of failing the recipient.
+        if (deliveryId is null && Disk.BelowReserve)
+        {
+            return new AppendResult(StoreError.OverQuota, box.UidValidity, 0);
+        }
         var quota = QuotaOf(box.Account);
         if (quota > 0 && content.CanSeek && await UsedBytesAsync(box.Account, cancellationToken) + content.Length > quota)
         {
@@ -63,6 +69,17 @@ public sealed partial class MailStore
             Events.Changed(mailboxId);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="incomingSize"/> more bytes would take the account over its quota: asked at RCPT and at the
+    /// end of DATA, so a full mailbox is refused in the session (452 4.2.2 / 552 5.2.2) instead of bounced later
+    /// (backscatter to a forged sender).
+    /// </summary>
+    public async Task<bool> WouldExceedQuotaAsync(string account, long incomingSize, CancellationToken cancellationToken)
+    {
+        var quota = QuotaOf(account.ToLowerInvariant());
+        return quota > 0 && await UsedBytesAsync(account, cancellationToken) + Math.Max(incomingSize, 1) > quota;
     }
 
     private async Task<bool> IsDeliveredAsync(string key, CancellationToken cancellationToken)
@@ -178,6 +195,7 @@ public sealed partial class MailStore
             {
                 await ExecuteAsync(c, tx, "DELETE FROM messages WHERE mailbox_id=$m AND uid=$u", cancellationToken, ("$m", mailboxId), ("$u", m.Uid));
             }
+            await RecordPendingDeletesAsync(c, tx, victims.Select(v => v.File), cancellationToken);
             return 0;
         }, cancellationToken);
         await DeleteUnreferencedAsync(victims.Select(v => v.File), cancellationToken);

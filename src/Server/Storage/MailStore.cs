@@ -34,7 +34,7 @@ public sealed partial class MailStore : IDisposable
     private volatile bool _initialized;
     private long _lastUidValidity;
 
-    public MailStore(IOptions<MailHostOptions> options, SettingsSnapshotProvider settings, ILogger<MailStore> logger)
+    public MailStore(IOptions<MailHostOptions> options, SettingsSnapshotProvider settings, DiskSpaceGuard disk, ILogger<MailStore> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         var dataDir = options.Value.FullDataDir;
@@ -42,8 +42,11 @@ public sealed partial class MailStore : IDisposable
         _index = new MailIndex(Path.Combine(dataDir, "mail.db"));
         Files = new MessageFiles(Path.Combine(dataDir, "store"));
         _settings = settings;
+        Disk = disk;
         _logger = logger;
     }
+
+    public DiskSpaceGuard Disk { get; }
 
     public MailboxEvents Events { get; } = new();
     public MessageFiles Files { get; }
@@ -237,6 +240,7 @@ public sealed partial class MailStore : IDisposable
             id = box.Id;
             files.AddRange(await FilesOfAsync(c, tx, "SELECT file FROM messages WHERE mailbox_id=$m", cancellationToken, ("$m", id)));
             await ExecuteAsync(c, tx, "DELETE FROM messages WHERE mailbox_id=$m", cancellationToken, ("$m", id));
+            await RecordPendingDeletesAsync(c, tx, files, cancellationToken);
             await ExecuteAsync(c, tx, "DELETE FROM mailboxes WHERE id=$m", cancellationToken, ("$m", id));
             return StoreError.None;
         }, cancellationToken);
@@ -331,17 +335,40 @@ public sealed partial class MailStore : IDisposable
         return files;
     }
 
-    /// <summary>Deletes the files no row refers to any more (COPY shares one file between rows).</summary>
-    private async Task DeleteUnreferencedAsync(IEnumerable<string> files, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records, in the transaction that deletes their rows, the files that may have lost their last
+    /// reference; <see cref="DeleteUnreferencedAsync"/> (or start-up recovery after a crash) unlinks them.
+    /// </summary>
+    internal static async Task RecordPendingDeletesAsync(SqliteConnection c, SqliteTransaction tx, IEnumerable<string> files, CancellationToken cancellationToken)
     {
-        await using var c = await _index.OpenAsync(cancellationToken);
         foreach (var file in files.Distinct())
         {
-            var refs = Convert.ToInt64(await ScalarAsync(c, null, "SELECT COUNT(*) FROM messages WHERE file=$f", cancellationToken, ("$f", file)), CultureInfo.InvariantCulture);
+            await ExecuteAsync(c, tx, "INSERT OR IGNORE INTO pending_deletes(file) VALUES($f)", cancellationToken, ("$f", file));
+        }
+    }
+
+    /// <summary>Deletes the files no row refers to any more (COPY shares one file between rows), then their pending-delete records.</summary>
+    private async Task DeleteUnreferencedAsync(IEnumerable<string> files, CancellationToken cancellationToken)
+    {
+        var list = files.Distinct().ToList();
+        await _index.WriteAsync(async (c, tx) =>
+        {
+            await FinishPendingDeletesAsync(c, tx, Files, list, cancellationToken);
+            return 0;
+        }, cancellationToken);
+    }
+
+    /// <summary>Unlinks each file no row refers to and forgets its record; a crash in between leaves the record for recovery.</summary>
+    internal static async Task FinishPendingDeletesAsync(SqliteConnection c, SqliteTransaction tx, MessageFiles files, IEnumerable<string> pending, CancellationToken cancellationToken)
+    {
+        foreach (var file in pending)
+        {
+            var refs = Convert.ToInt64(await ScalarAsync(c, tx, "SELECT COUNT(*) FROM messages WHERE file=$f", cancellationToken, ("$f", file)), CultureInfo.InvariantCulture);
             if (refs == 0)
             {
-                Files.Delete(file);
+                files.Delete(file);
             }
+            await ExecuteAsync(c, tx, "DELETE FROM pending_deletes WHERE file=$f", cancellationToken, ("$f", file));
         }
     }
 

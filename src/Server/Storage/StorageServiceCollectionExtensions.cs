@@ -10,6 +10,7 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddMailStore(this IServiceCollection services)
     {
         services.AddSingleton<MailStore>();
+        services.AddSingleton<DiskSpaceGuard>();
         services.AddSingleton<IMailboxDelivery, MailboxDelivery>();
         services.AddHostedService<StoreStartup>();
         services.AddHostedService<LocalDeliveryWorker>();

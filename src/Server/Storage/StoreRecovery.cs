@@ -6,14 +6,16 @@ namespace MailHost.Server.Storage;
 /// <summary>
 /// Start-up reconciliation of message files and index (a crash can fall between the two):
 /// ".tmp" files were never acknowledged and are deleted; a complete file without a row is
-/// indexed into the mailbox its name records (INBOX if that mailbox is gone); a row whose file is
-/// missing is dropped.
+/// indexed into the mailbox its name records (INBOX if that mailbox is gone) unless its deletion
+/// was committed (EXPUNGE, POP3 DELE, DELETE mailbox: pending_deletes), in which case the unlink is
+/// finished; a row whose file is missing is dropped.
 /// </summary>
 internal sealed class StoreRecovery(MailStore store, MailIndex index, ILogger logger)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var root = store.Files.Root;
+        var finished = await FinishPendingDeletesAsync(cancellationToken);
         var known = new HashSet<string>(StringComparer.Ordinal);
         var orphanRows = new List<(long Mailbox, long Uid)>();
         await using (var c = await index.OpenAsync(cancellationToken))
@@ -65,10 +67,34 @@ internal sealed class StoreRecovery(MailStore store, MailIndex index, ILogger lo
                 return 0;
             }, cancellationToken);
         }
-        if (partial + indexed + orphanRows.Count > 0)
+        if (partial + indexed + orphanRows.Count + finished > 0)
         {
-            StoreLog.Recovered(logger, partial, indexed, orphanRows.Count);
+            StoreLog.Recovered(logger, partial, indexed, orphanRows.Count, finished);
         }
+    }
+
+    /// <summary>Must run before the orphan scan: a file whose row deletion was committed is never mail to adopt.</summary>
+    private async Task<int> FinishPendingDeletesAsync(CancellationToken cancellationToken)
+    {
+        var pending = new List<string>();
+        await using (var c = await index.OpenAsync(cancellationToken))
+        {
+            await using var cmd = Command(c, null, "SELECT file FROM pending_deletes");
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                pending.Add(r.GetString(0));
+            }
+        }
+        if (pending.Count > 0)
+        {
+            await index.WriteAsync(async (c, tx) =>
+            {
+                await MailStore.FinishPendingDeletesAsync(c, tx, store.Files, pending, cancellationToken);
+                return 0;
+            }, cancellationToken);
+        }
+        return pending.Count;
     }
 
     private async Task IndexOrphanAsync(string account, string relative, string path, CancellationToken cancellationToken)

@@ -28,6 +28,8 @@ public sealed record ServerSpec(
 
     /// <summary>Longest header line (before unfolding, without CRLF) accepted at DATA/BDAT and APPEND.</summary>
     public int MaxHeaderLineLength { get; init; } = 8_192;
+    /// <summary>Free space the data folder's file system keeps (Postfix's queue_minfree): below it mail is refused with 452 4.3.1 and workers pause.</summary>
+    public long MinFreeDiskBytes { get; init; } = 100L * 1024 * 1024;
 }
 
 /// <summary>A listener as the engine binds it. <see cref="Key"/> decides whether a change means a rebind.</summary>

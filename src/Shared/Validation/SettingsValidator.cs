@@ -37,6 +37,10 @@ public static class SettingsValidator
             errors.Add(new(item, nameof(s.MaxMessageSize), "must be at least 1024 bytes"));
         }
         ValidateHeaderLimits(s, errors);
+        if (s.MinFreeDiskMegabytes is < 0 or > 1_000_000)
+        {
+            errors.Add(new(item, nameof(s.MinFreeDiskMegabytes), "must be between 0 and 1000000 MB"));
+        }
         if (s.MaxRecipients < 1)
         {
             errors.Add(new(item, nameof(s.MaxRecipients), "must be at least 1"));

@@ -11,7 +11,11 @@ public sealed class MailStoreTests(MailServerFixture fixture) : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "mailhost-store-tests", Guid.NewGuid().ToString("N"));
 
-    private MailStore NewStore() => new(Options.Create(new MailHostOptions { DataDir = _dir }), fixture.Server.Snapshot, NullLogger<MailStore>.Instance);
+    private MailStore NewStore()
+    {
+        var options = Options.Create(new MailHostOptions { DataDir = _dir });
+        return new(options, fixture.Server.Snapshot, new DiskSpaceGuard(options, fixture.Server.Snapshot, TimeProvider.System), NullLogger<MailStore>.Instance);
+    }
 
     private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token;
 

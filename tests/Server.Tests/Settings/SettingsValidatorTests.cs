@@ -25,6 +25,18 @@ public sealed class SettingsValidatorTests
     [Fact]
     public void Validate_DefaultLikeSettings_HasNoErrors() => Assert.Empty(SettingsValidator.Validate(Valid()));
 
+    [Theory]
+    [InlineData(-1, true)]
+    [InlineData(1_000_001, true)]
+    [InlineData(0, false)]
+    [InlineData(100, false)]
+    public void Validate_MinFreeDiskMegabytes_OutOfRangeRefused(int megabytes, bool refused)
+    {
+        var d = Valid();
+        d.Server.MinFreeDiskMegabytes = megabytes;
+        Assert.Equal(refused, SettingsValidator.Validate(d).Any(e => e.Field == nameof(ServerSettings.MinFreeDiskMegabytes)));
+    }
+
     [Fact]
     public void Validate_SeveralProblems_ReturnsEveryError()
     {
