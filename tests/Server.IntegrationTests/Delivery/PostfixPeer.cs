@@ -82,11 +82,12 @@ public sealed class PostfixPeer : IDisposable
             postlog unix-dgram n - n - 1 postlogd
             """);
         // `postfix check` creates the queue folders with Postfix's owners and modes.
+        await RunAsync("/bin/chmod", "-R", "go+rX", dir);
         await RunAsync("/usr/sbin/postfix", "-c", dir, "check");
         await RunAsync("/bin/chown", "postfix", Path.Combine(dir, "data"));
         var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add($"exec /usr/lib/postfix/sbin/master -c '{dir}' -d > '{dir}/master.out' 2>&1");
+        psi.ArgumentList.Add($"umask 022; exec /usr/lib/postfix/sbin/master -c '{dir}' -d > '{dir}/master.out' 2>&1");
         var master = Process.Start(psi) ?? throw new InvalidOperationException("postfix master did not start");
         var peer = new PostfixPeer(master, dir, port, sink);
         var deadline = DateTime.UtcNow.AddSeconds(15);
@@ -109,7 +110,12 @@ public sealed class PostfixPeer : IDisposable
 
     private static async Task RunAsync(string file, params string[] args)
     {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // The in-process MailHost sets umask 077 (its data folder is private), and children inherit it:
+        // Postfix's queue directories, made by this root process, must stay readable by the postfix user.
+        var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("umask 022; exec \"$0\" \"$@\"");
+        psi.ArgumentList.Add(file);
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
