@@ -75,11 +75,9 @@ public sealed class CliContext : IAsyncDisposable
             // from the wrong folder; the server's first start does.
             throw new CliUsageException($"no MailHost data folder at {options.FullDataDir} (settings.db is missing): start the server once, or pass --MailHost:DataDir=DIR");
         }
-        var tightened = DataDirectoryPermissions.Secure(options.FullDataDir);
-        if (tightened.Count > 0)
-        {
-            output.WriteLine($"MailHost: warning: data folder was readable by other users: set {tightened.Count} paths to 0700/0600");
-        }
+        // Files the command creates (WAL, journal) are private; fixing an old folder's modes walks the
+        // whole store, which is the server's start-up job, not every `mailhost status`.
+        DataDirectoryPermissions.RestrictNewFiles();
         MailHostDatabase.Migrate(options.FullDataDir);
         var password = FirstRun.Seed(options, output);
         if (password is not null)

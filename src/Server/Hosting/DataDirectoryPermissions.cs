@@ -17,11 +17,15 @@ public static partial class DataDirectoryPermissions
     [LibraryImport("libc", EntryPoint = "umask")]
     private static partial uint SetUmask(uint mask);
 
+    /// <summary>Sets umask 077 only: what this process creates from now on is private. The CLI uses it;
+    /// the walk over an existing folder (<see cref="Secure"/>) is the server's, once per start.</summary>
+    public static void RestrictNewFiles() => _ = SetUmask(0b000_111_111);
+
     /// <summary>Sets umask 077, creates <paramref name="dataDir"/> 0700 and returns the paths whose modes had to be tightened.</summary>
     public static IReadOnlyList<string> Secure(string dataDir)
     {
         // umask cannot fail; the previous mask is of no use here.
-        _ = SetUmask(0b000_111_111);
+        RestrictNewFiles();
         Directory.CreateDirectory(dataDir, DirectoryMode);
         var fixedPaths = new List<string>();
         Tighten(new DirectoryInfo(dataDir), fixedPaths);

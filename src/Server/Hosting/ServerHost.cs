@@ -37,11 +37,25 @@ public static class ServerHost
         });
         var options = builder.Configuration.GetSection(MailHostOptions.Section).Get<MailHostOptions>() ?? new MailHostOptions();
         var dataDir = options.FullDataDir;
-        // Before any file is created: the umask makes everything the process writes 0600/0700.
+        // Before any file is created (it creates the folder too): the umask makes everything the process writes 0600/0700.
         var tightened = DataDirectoryPermissions.Secure(dataDir);
-        Directory.CreateDirectory(dataDir);
-        // Held until the host is disposed (the container disposes what its factory made).
         var folderLock = DataFolderLock.Acquire(dataDir);
+        try
+        {
+            return BuildLocked(builder, dataDir, options, tightened, folderLock, output);
+        }
+        catch
+        {
+            // A start-up that fails (a bad setting, a migration error) must not keep the folder locked.
+            folderLock.Dispose();
+            throw;
+        }
+    }
+
+    private static WebApplication BuildLocked(WebApplicationBuilder builder, string dataDir, MailHostOptions options,
+        IReadOnlyList<string> tightened, DataFolderLock folderLock, TextWriter output)
+    {
+        // Held until the host is disposed (the container disposes what its factory made).
         builder.Services.AddSingleton(_ => folderLock);
 
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
