@@ -1,7 +1,9 @@
+using DnsClient;
 using MailHost.Server.Dkim;
 using MailHost.Server.Dns;
 using MailHost.Server.Hosting;
 using MailHost.Server.Queue;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace MailHost.Server.Delivery;
@@ -13,7 +15,10 @@ public static class DeliveryServiceCollectionExtensions
     {
         services.AddOptions<DeliveryOptions>().BindConfiguration(MailHostOptions.Section);
         services.AddOptions<DnsResolverOptions>().BindConfiguration(MailHostOptions.Section);
-        services.AddSingleton<IDnsResolver, DnsResolver>();
+        services.AddSingleton<DnsResolver>();
+        services.AddSingleton<IDnsResolver>(sp => sp.GetRequiredService<DnsResolver>());
+        // The same DnsClient instance (servers, DO bit, cache) for code that takes DnsClient types.
+        services.TryAddSingleton<ILookupClient>(sp => sp.GetRequiredService<DnsResolver>().Client);
         services.AddSingleton<OutboundTlsVerifier>();
         services.AddSingleton(sp => new SmtpDeliveryAttempt(
             sp.GetRequiredService<IDnsResolver>(), sp.GetRequiredService<OutboundTlsVerifier>(), sp.GetRequiredService<IOptions<DeliveryOptions>>().Value));

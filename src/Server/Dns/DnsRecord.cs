@@ -24,8 +24,12 @@ public sealed record TlsaRecord(string Name, uint Ttl, byte Usage, byte Selector
 
 public sealed record OtherRecord(string Name, DnsRecordType Type, uint Ttl, ImmutableArray<byte> Data) : DnsRecord(Name, Type, Ttl);
 
-/// <summary>The outcome of one question: the response code and the answer records of the asked type (after CNAMEs).</summary>
-public sealed record DnsAnswer(DnsResponseCode ResponseCode, ImmutableArray<DnsRecord> Records)
+/// <summary>
+/// The outcome of one question: the response code and the answer records of the asked type (after CNAMEs).
+/// <paramref name="Authenticated"/> is the AD bit (RFC 4035 §3.2.3): the resolver validated the answer with
+/// DNSSEC. Only meaningful when that resolver is trusted and validating (e.g. unbound on localhost); DANE needs it.
+/// </summary>
+public sealed record DnsAnswer(DnsResponseCode ResponseCode, ImmutableArray<DnsRecord> Records, bool Authenticated = false)
 {
     public bool NameExists => ResponseCode != DnsResponseCode.NameError;
 }

@@ -1,41 +1,64 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
+using DnsClient;
+using DnsClient.Protocol;
 using MailHost.Server.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MailHost.Server.Dns;
 
 /// <summary>
-/// A stub resolver: RFC 1035 queries over UDP with EDNS0, TCP when the answer is truncated
-/// (RFC 7766 §5), each server tried in turn for a number of rounds, answers cached for their TTL.
+/// <see cref="IDnsResolver"/> on DnsClient's <see cref="LookupClient"/>: UDP with EDNS0 and the DO bit
+/// (RFC 3225, so a validating resolver's AD bit comes back), TCP when truncated, positive answers cached
+/// by DnsClient for their TTL. What MailHost adds on top: the server order and failover rule below,
+/// and RFC 2308 negative caching (<see cref="NegativeAnswerCache"/>).
 /// </summary>
 public sealed class DnsResolver : IDnsResolver
 {
     private readonly IReadOnlyList<IPEndPoint> _servers;
-    private readonly TimeSpan _timeout;
     private readonly int _attempts;
-    private readonly DnsCache _cache;
+    private readonly LookupClient _client;
+    private readonly NegativeAnswerCache _negative;
     private readonly ILogger<DnsResolver> _logger;
 
     public DnsResolver(IOptions<DnsResolverOptions> options, TimeProvider time, ILogger<DnsResolver> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _servers = ResolvConf.Servers(options.Value.DnsServers);
-        _timeout = TimeSpan.FromMilliseconds(Math.Max(100, options.Value.DnsTimeoutMilliseconds));
+        _servers = DnsServerList.Resolve(options.Value.DnsServers);
         _attempts = Math.Max(1, options.Value.DnsAttempts);
-        _cache = new DnsCache(time);
+        _client = new LookupClient(new LookupClientOptions([.. _servers])
+        {
+            Timeout = TimeSpan.FromMilliseconds(Math.Max(100, options.Value.DnsTimeoutMilliseconds)),
+            // One try per server per round; the rounds are ours (below).
+            Retries = 0,
+            UseRandomNameServer = false,
+            // NXDOMAIN and NODATA are answers, not reasons to ask the next server; SERVFAIL/REFUSED come back
+            // to us as responses so that we move on (DnsClient's ContinueOnDnsError would also skip an NXDOMAIN).
+            ContinueOnDnsError = false,
+            ContinueOnEmptyResponse = false,
+            ThrowDnsErrors = false,
+            UseCache = true,
+            CacheFailedResults = false,
+            MaximumCacheTimeout = TimeSpan.FromHours(6),
+            RequestDnsSecRecords = true,
+            ExtendedDnsBufferSize = 1232,
+            UseTcpFallback = true,
+            EnableAuditTrail = false,
+        });
+        _negative = new NegativeAnswerCache(time);
         _logger = logger;
     }
 
     public IReadOnlyList<IPEndPoint> Servers => _servers;
 
+    /// <summary>The configured DnsClient instance, for code that works on DnsClient types (e.g. MimeKit's DKIM key locator).</summary>
+    public ILookupClient Client => _client;
+
     public async Task<DnsAnswer> QueryAsync(string name, DnsRecordType type, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
         name = name.TrimEnd('.').ToLowerInvariant();
-        if (_cache.TryGet(name, type, out var cached))
+        if (_negative.TryGet(name, type, out var cached))
         {
             return cached;
         }
@@ -46,16 +69,21 @@ public sealed class DnsResolver : IDnsResolver
             {
                 try
                 {
-                    var response = await AskAsync(server, name, type, cancellationToken);
-                    if (response.ResponseCode is DnsResponseCode.NoError or DnsResponseCode.NameError)
+                    var response = await _client.QueryServerAsync([new NameServer(server)], name, (QueryType)(ushort)type, QueryClass.IN, cancellationToken);
+                    var code = (DnsResponseCode)(int)response.Header.ResponseCode;
+                    if (code is DnsResponseCode.NoError or DnsResponseCode.NameError)
                     {
-                        var answer = new DnsAnswer(response.ResponseCode, [.. response.Answers.Where(r => r.Type == type)]);
-                        _cache.Put(name, type, answer);
+                        var answer = new DnsAnswer(code, [.. response.Answers.Where(r => (ushort)r.RecordType == (ushort)type).Select(DnsRecordMapper.Map)], response.Header.IsAuthenticData);
+                        if (answer.Records.IsEmpty)
+                        {
+                            _negative.Put(name, type, answer, NegativeTtl(response));
+                        }
                         return answer;
                     }
-                    last = new DnsException($"{server} answered {response.ResponseCode} for {name} {type}");
+                    last = new DnsException($"{server} answered {code} for {name} {type}");
                 }
-                catch (Exception ex) when (ex is SocketException or TimeoutException or FormatException or IOException)
+                catch (Exception ex) when (ex is DnsResponseException or SocketException or TimeoutException or IOException
+                    || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 {
                     last = ex;
                 }
@@ -65,73 +93,10 @@ public sealed class DnsResolver : IDnsResolver
         throw new DnsException($"no DNS server answered {name} {type}: {last?.Message}", last);
     }
 
-    private async Task<DnsResponse> AskAsync(IPEndPoint server, string name, DnsRecordType type, CancellationToken cancellationToken)
+    /// <summary>RFC 2308 §5: the SOA in the authority section gives the negative TTL, min(SOA TTL, SOA MINIMUM); no SOA, no caching.</summary>
+    private static TimeSpan? NegativeTtl(IDnsQueryResponse response)
     {
-        var id = (ushort)RandomNumberGenerator.GetInt32(0, 65536);
-        var query = DnsMessageWriter.BuildQuery(id, name, type);
-        var response = await UdpAsync(server, query, id, cancellationToken);
-        if (response.Truncated)
-        {
-            // RFC 1035 §4.2.2 / RFC 7766: retry the same question over TCP.
-            response = await TcpAsync(server, query, id, cancellationToken);
-        }
-        return response;
-    }
-
-    private async Task<DnsResponse> UdpAsync(IPEndPoint server, byte[] query, ushort id, CancellationToken cancellationToken)
-    {
-        using var socket = new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(_timeout);
-        try
-        {
-            await socket.ConnectAsync(server, cts.Token);
-            await socket.SendAsync(query, SocketFlags.None, cts.Token);
-            var buffer = new byte[65535];
-            while (true)
-            {
-                var n = await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
-                // Ignore stray datagrams whose id does not match (RFC 5452 §9.1).
-                if (n >= 12 && BinaryPrimitives.ReadUInt16BigEndian(buffer) == id)
-                {
-                    return DnsMessageReader.Parse(buffer.AsSpan(0, n));
-                }
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"{server} did not answer within {_timeout.TotalMilliseconds} ms");
-        }
-    }
-
-    private async Task<DnsResponse> TcpAsync(IPEndPoint server, byte[] query, ushort id, CancellationToken cancellationToken)
-    {
-        using var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(_timeout * 2);
-        try
-        {
-            await socket.ConnectAsync(server, cts.Token);
-            await using var stream = new NetworkStream(socket, ownsSocket: false);
-            // RFC 1035 §4.2.2: a two-octet length prefix.
-            var framed = new byte[query.Length + 2];
-            BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)query.Length);
-            query.CopyTo(framed, 2);
-            await stream.WriteAsync(framed, cts.Token);
-            var lengthBytes = new byte[2];
-            await stream.ReadExactlyAsync(lengthBytes, cts.Token);
-            var body = new byte[BinaryPrimitives.ReadUInt16BigEndian(lengthBytes)];
-            await stream.ReadExactlyAsync(body, cts.Token);
-            var response = DnsMessageReader.Parse(body);
-            return response.Id == id ? response : throw new FormatException("DNS over TCP answered with another id");
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"{server} did not answer over TCP within {(_timeout * 2).TotalMilliseconds} ms");
-        }
-        catch (EndOfStreamException ex)
-        {
-            throw new IOException($"{server} closed the TCP connection early", ex);
-        }
+        var soa = response.Authorities.SoaRecords().FirstOrDefault();
+        return soa is null ? null : TimeSpan.FromSeconds(Math.Min((uint)Math.Max(0, soa.TimeToLive), soa.Minimum));
     }
 }

@@ -13,19 +13,22 @@ public sealed class DnsmasqServer : IDisposable
 {
     private readonly Process _process;
 
-    private DnsmasqServer(Process process, int port)
+    private readonly string _address;
+
+    private DnsmasqServer(Process process, int port, string address)
     {
         _process = process;
         Port = port;
+        _address = address;
     }
 
     public int Port { get; }
 
-    /// <summary>"127.0.0.1:port", the value for MailHost:DnsServers.</summary>
-    public string EndPoint => $"127.0.0.1:{Port}";
+    /// <summary>"127.0.0.1:port" or "[::1]:port", the value for MailHost:DnsServers.</summary>
+    public string EndPoint => _address.Contains(':', StringComparison.Ordinal) ? $"[{_address}]:{Port}" : $"{_address}:{Port}";
 
     /// <summary>Starts on <paramref name="port"/> when given (a server configured before the records were known), else a free one.</summary>
-    public static async Task<DnsmasqServer> StartAsync(IEnumerable<string> records, int ttl = 60, int? port = null)
+    public static async Task<DnsmasqServer> StartAsync(IEnumerable<string> records, int ttl = 60, int? port = null, string listenAddress = "127.0.0.1")
     {
         var listenPort = port ?? FreePorts.Next();
         var psi = new ProcessStartInfo("/usr/sbin/dnsmasq")
@@ -36,7 +39,7 @@ public sealed class DnsmasqServer : IDisposable
         foreach (var a in new[]
         {
             "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--no-poll", "--pid-file=",
-            "--listen-address=127.0.0.1", "--bind-interfaces", $"--port={listenPort}", "--local=/test/", "--local=/127.in-addr.arpa/",
+            $"--listen-address={listenAddress}", "--bind-interfaces", $"--port={listenPort}", "--local=/test/", "--local=/127.in-addr.arpa/",
             $"--local-ttl={ttl}", "--user=root",
         })
         {
@@ -47,7 +50,7 @@ public sealed class DnsmasqServer : IDisposable
             psi.ArgumentList.Add(r);
         }
         var process = Process.Start(psi) ?? throw new InvalidOperationException("dnsmasq did not start");
-        var server = new DnsmasqServer(process, listenPort);
+        var server = new DnsmasqServer(process, listenPort, listenAddress);
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (DateTime.UtcNow < deadline)
         {
@@ -58,7 +61,7 @@ public sealed class DnsmasqServer : IDisposable
             try
             {
                 using var tcp = new TcpClient();
-                await tcp.ConnectAsync("127.0.0.1", listenPort);
+                await tcp.ConnectAsync(System.Net.IPAddress.Parse(listenAddress), listenPort);
                 return server;
             }
             catch (SocketException)
@@ -90,6 +93,13 @@ public sealed class DnsmasqServer : IDisposable
 
     /// <summary>RFC 7505 null MX: preference 0, exchange ".".</summary>
     public static string NullMx(string domain) => Raw(domain, 15, [0, 0, 0]);
+
+    /// <summary>
+    /// Makes dnsmasq authoritative for "test" (RFC 2308 §3): negative answers then carry the zone's SOA, whose
+    /// TTL and MINIMUM are both <paramref name="negativeTtl"/>; without this dnsmasq's negative answers have no SOA.
+    /// </summary>
+    public static string[] AuthoritativeForTest(int negativeTtl) =>
+        ["--auth-server=ns.test,127.0.0.1", "--auth-zone=test", $"--auth-ttl={negativeTtl}", "--auth-soa=1,hostmaster.test,1200,180,1209600"];
 
     public static string Raw(string name, int type, byte[] rdata) => $"--dns-rr={name},{type},{Convert.ToHexString(rdata)}";
 
