@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+
 namespace MailHost.Server.Delivery;
 
 /// <summary>Outbound delivery knobs from the "MailHost" configuration section (not settings the console edits).</summary>
@@ -19,6 +23,20 @@ public sealed class DeliveryOptions
 
     /// <summary>Overrides every RFC 5321 §4.5.3.2 timeout (seconds); unset means the RFC values.</summary>
     public double? SmtpClientTimeoutSeconds { get; set; }
+
+    /// <summary>Local addresses outbound connections come from ("192.0.2.25,2001:db8::25"): one per address family; unset: the kernel's choice.</summary>
+    public string? OutboundBindAddresses { get; set; }
+
+    /// <summary>TLS cipher suites offered outbound (IANA names, e.g. "TLS_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"); unset: OpenSSL's defaults.</summary>
+    public string? OutboundTlsCipherSuites { get; set; }
+
+    public IPAddress? BindAddressFor(AddressFamily family) =>
+        (OutboundBindAddresses ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(IPAddress.Parse).FirstOrDefault(a => a.AddressFamily == family);
+
+    public CipherSuitesPolicy? CipherSuitesPolicy => OutboundTlsCipherSuites is { Length: > 0 } list
+        ? new CipherSuitesPolicy(list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Enum.Parse<TlsCipherSuite>))
+        : null;
 
     public SmtpClientTimeouts Timeouts => SmtpClientTimeoutSeconds is { } s ? SmtpClientTimeouts.Scaled(s) : SmtpClientTimeouts.Rfc5321;
 }

@@ -1,10 +1,12 @@
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
 using MailHost.Server.Dns;
 using MailHost.Server.Queue;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
 
 namespace MailHost.Server.Delivery;
 
@@ -108,192 +110,105 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
         var level = message.Envelope.RequireTls ? OutboundTlsLevel.Verify : route.TlsLevel;
         (IReadOnlyList<RecipientOutcome>?, HostFailure?) Fail(string reason, bool permanent = false) => (null, new HostFailure(reason, permanent, facts));
 
-        SmtpClientConnection connection;
+        var timeouts = options.Timeouts;
+        using var client = new OutboundSmtpClient(timeouts)
+        {
+            LocalDomain = snapshot.Server.Hostname,
+            SslProtocols = route.Protocols,
+            SslCipherSuitesPolicy = options.CipherSuitesPolicy,
+            CheckCertificateRevocation = false,
+            // RFC 5321 §4.5.3.2.1: the greeting; MailKit reads it, EHLO and STARTTLS inside ConnectAsync.
+            Timeout = OutboundSmtpClient.Milliseconds(timeouts.Greeting),
+        };
+        var certificate = "";
+        client.ServerCertificateValidationCallback = (_, cert, chain, errors) =>
+        {
+            var (verified, text) = verifier.Check(cert, chain, errors);
+            certificate = text;
+            // "encrypt" and "may" accept any certificate (Postfix semantics); "verify" only a verified one.
+            return verified || level != OutboundTlsLevel.Verify;
+        };
+        Socket socket;
         try
         {
-            connection = await SmtpClientConnection.ConnectAsync(endPoint, null, options.Timeouts, cancellationToken);
+            socket = await OutboundSocket.ConnectAsync(endPoint, options.BindAddressFor(endPoint.AddressFamily), timeouts.Connect, cancellationToken);
         }
         catch (Exception ex) when (ex is SocketException or TimeoutException or IOException)
         {
             return Fail($"451 4.4.1 connect to {hostText} failed: {ex.Message}");
         }
-        await using (connection)
+        var secure = !allowTls || level == OutboundTlsLevel.None ? SecureSocketOptions.None
+            : level == OutboundTlsLevel.May ? SecureSocketOptions.StartTlsWhenAvailable
+            : SecureSocketOptions.StartTls;
+        try
         {
-            try
+            // The socket goes to the address we chose; the MX host name is the SNI and the name the certificate must match.
+            await client.ConnectAsync(socket, host, endPoint.Port, secure, cancellationToken);
+        }
+        catch (NotSupportedException)
+        {
+            socket.Dispose();
+            return Fail($"451 4.7.5 {hostText} does not offer STARTTLS; TLS level {level} requires TLS");
+        }
+        catch (SslHandshakeException ex)
+        {
+            socket.Dispose();
+            facts = facts with { TlsVersion = "failed", Certificate = certificate };
+            if (level == OutboundTlsLevel.May)
             {
-                var greeting = await connection.ReadGreetingAsync(cancellationToken);
-                if (!greeting.IsPositive)
-                {
-                    return Fail($"{hostText} greeted with {greeting}");
-                }
-                var ehlo = await connection.HelloAsync(snapshot.Server.Hostname, cancellationToken);
-                if (!ehlo.IsPositive)
-                {
-                    return Fail($"{hostText} refused EHLO/HELO: {ehlo}");
-                }
-                if (level != OutboundTlsLevel.None && allowTls)
-                {
-                    if (!connection.Supports("STARTTLS"))
-                    {
-                        if (level != OutboundTlsLevel.May)
-                        {
-                            await connection.QuitAsync(cancellationToken);
-                            return Fail($"451 4.7.5 {hostText} does not offer STARTTLS; TLS level {level} requires TLS");
-                        }
-                    }
-                    else
-                    {
-                        var certificate = "";
-                        var tlsOptions = new SslClientAuthenticationOptions
-                        {
-                            TargetHost = host,
-                            EnabledSslProtocols = route.Protocols,
-                            CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
-                            RemoteCertificateValidationCallback = (_, cert, chain, errors) =>
-                            {
-                                var (verified, text) = verifier.Check(cert, chain, errors);
-                                certificate = text;
-                                // "encrypt" and "may" accept any certificate (Postfix semantics); "verify" only a verified one.
-                                return verified || level != OutboundTlsLevel.Verify;
-                            },
-                        };
-                        SmtpReply starttls;
-                        try
-                        {
-                            starttls = await connection.StartTlsAsync(tlsOptions, cancellationToken);
-                        }
-                        catch (Exception ex) when (ex is AuthenticationException or IOException or TimeoutException)
-                        {
-                            facts = facts with { TlsVersion = "failed", Certificate = certificate };
-                            if (level == OutboundTlsLevel.May)
-                            {
-                                // Opportunistic TLS: a failed handshake is retried in plaintext on a new connection (as Postfix does).
-                                var retry = await TryHostAsync(snapshot, message, route, host, endPoint, recipients, allowTls: false, cancellationToken);
-                                return retry;
-                            }
-                            return Fail($"451 4.7.5 TLS with {hostText} failed: {(certificate.Length > 0 ? certificate : ex.Message)}");
-                        }
-                        if (starttls.Code != 220)
-                        {
-                            if (level != OutboundTlsLevel.May)
-                            {
-                                return Fail($"451 4.7.5 {hostText} refused STARTTLS: {starttls}");
-                            }
-                        }
-                        else
-                        {
-                            var tls = connection.Tls!;
-                            facts = facts with { TlsVersion = TlsName(tls.SslProtocol), Cipher = tls.NegotiatedCipherSuite.ToString(), Certificate = certificate };
-                            ehlo = await connection.HelloAsync(snapshot.Server.Hostname, cancellationToken);
-                            if (!ehlo.IsPositive)
-                            {
-                                return Fail($"{hostText} refused EHLO after STARTTLS: {ehlo}");
-                            }
-                        }
-                    }
-                }
-                if (message.Envelope.RequireTls && !connection.Supports("REQUIRETLS"))
-                {
-                    await connection.QuitAsync(cancellationToken);
-                    // RFC 8689 §4.2.1: the next hop must support REQUIRETLS too.
-                    return Fail($"550 5.7.30 REQUIRETLS not supported by {hostText}", permanent: true);
-                }
-                if (route.HasCredentials)
-                {
-                    if (connection.Tls is null)
-                    {
-                        await connection.QuitAsync(cancellationToken);
-                        return Fail($"451 4.7.5 not sending credentials to {hostText} without TLS");
-                    }
-                    var auth = await connection.AuthenticateAsync(route.User, route.Password, cancellationToken);
-                    if (!auth.IsPositive)
-                    {
-                        await connection.QuitAsync(cancellationToken);
-                        return Fail($"{hostText} refused authentication: {auth}", auth.IsPermanent);
-                    }
-                }
-                var outcomes = await TransactAsync(connection, message, recipients, hostText, facts, cancellationToken);
-                await connection.QuitAsync(cancellationToken);
-                return (outcomes, null);
+                // Opportunistic TLS: a failed handshake is retried in plaintext on a new connection (as Postfix does).
+                return await TryHostAsync(snapshot, message, route, host, endPoint, recipients, allowTls: false, cancellationToken);
             }
-            catch (Exception ex) when (ex is IOException or TimeoutException or SocketException or AuthenticationException)
+            return Fail($"451 4.7.5 TLS with {hostText} failed: {(certificate.Length > 0 ? certificate : ex.InnerException?.Message ?? ex.Message)}");
+        }
+        catch (SmtpCommandException ex)
+        {
+            socket.Dispose();
+            return Fail($"{hostText} refused the session: {OutboundTransaction.Reply(ex)}");
+        }
+        catch (Exception ex) when (ex is IOException or TimeoutException or SocketException or SmtpProtocolException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            return Fail($"451 4.4.2 {hostText}: {ex.Message}");
+        }
+        if (client.IsSecure)
+        {
+            facts = facts with { TlsVersion = TlsName(client.SslProtocol), Cipher = client.SslCipherSuite?.ToString() ?? "", Certificate = certificate };
+        }
+        try
+        {
+            if (message.Envelope.RequireTls && (client.Capabilities & SmtpCapabilities.RequireTLS) == 0)
             {
-                return Fail($"451 4.4.2 {hostText}: {ex.Message}");
+                // RFC 8689 §4.2.1: the next hop must support REQUIRETLS too. MailKit would silently send without it.
+                await client.DisconnectAsync(quit: true, cancellationToken);
+                return Fail($"550 5.7.30 REQUIRETLS not supported by {hostText}", permanent: true);
             }
-        }
-    }
-
-    private static async Task<IReadOnlyList<RecipientOutcome>> TransactAsync(
-        SmtpClientConnection connection, OutboundMessage message, IReadOnlyList<string> recipients, string hostText, ConnectionFacts facts, CancellationToken cancellationToken)
-    {
-        IReadOnlyList<RecipientOutcome> All(DeliveryStatus status, string reply) => [.. recipients.Select(r => new RecipientOutcome(r, status, reply, facts))];
-        var envelope = message.Envelope;
-        var size = message.Content.LongLength;
-        if (connection.Extensions.TryGetValue("SIZE", out var max) && long.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit > 0 && size > limit)
-        {
-            // RFC 1870 §6.2: the message is larger than the peer ever accepts.
-            return All(DeliveryStatus.Failed, $"552 5.3.4 message of {size} bytes exceeds {hostText}'s limit of {limit}");
-        }
-        var eightBit = message.Has8BitContent || envelope.Body is "8BITMIME" or "BINARYMIME";
-        if (message.Has8BitContent && !connection.Supports("8BITMIME"))
-        {
-            // RFC 6152 §3: without 8BITMIME at the next hop, 8-bit content is returned to the sender (we do not downgrade).
-            return All(DeliveryStatus.Failed, $"554 5.6.3 {hostText} does not support 8BITMIME and the message has 8-bit content");
-        }
-        var utf8 = message.NeedsSmtpUtf8(recipients);
-        if (utf8 && !connection.Supports("SMTPUTF8"))
-        {
-            // RFC 6531 §3.2: UTF-8 addresses need SMTPUTF8 at the next hop.
-            return All(DeliveryStatus.Failed, $"553 5.6.7 {hostText} does not support SMTPUTF8");
-        }
-        var dsn = connection.Supports("DSN");
-        var mailParameters = new StringBuilder();
-        if (connection.Supports("SIZE"))
-        {
-            mailParameters.Append(CultureInfo.InvariantCulture, $" SIZE={size}");
-        }
-        if (eightBit && connection.Supports("8BITMIME"))
-        {
-            mailParameters.Append(" BODY=8BITMIME");
-        }
-        if (utf8)
-        {
-            mailParameters.Append(" SMTPUTF8");
-        }
-        if (envelope.RequireTls)
-        {
-            mailParameters.Append(" REQUIRETLS");
-        }
-        if (dsn && envelope.DsnRet is { Length: > 0 } ret)
-        {
-            mailParameters.Append(" RET=").Append(ret);
-        }
-        if (dsn && envelope.DsnEnvelopeId is { Length: > 0 } envid)
-        {
-            mailParameters.Append(" ENVID=").Append(envid);
-        }
-        var byAddress = envelope.Recipients.ToDictionary(r => r.Address, StringComparer.OrdinalIgnoreCase);
-        var rcpts = recipients.Select(r =>
-        {
-            var p = "";
-            if (dsn && byAddress.TryGetValue(r, out var q) && q.Notify is { Length: > 0 } notify)
+            if (route.HasCredentials)
             {
-                p = " NOTIFY=" + notify;
+                if (!client.IsSecure)
+                {
+                    await client.DisconnectAsync(quit: true, cancellationToken);
+                    return Fail($"451 4.7.5 not sending credentials to {hostText} without TLS");
+                }
+                try
+                {
+                    await client.AuthenticateAsync(route.User, route.Password, cancellationToken);
+                }
+                catch (MailKit.Security.AuthenticationException ex)
+                {
+                    await client.DisconnectAsync(quit: true, cancellationToken);
+                    return Fail($"{hostText} refused authentication: {ex.Message}");
+                }
             }
-            return (r, p);
-        }).ToList();
-        using var content = new MemoryStream(message.Content, writable: false);
-        var result = await connection.SendAsync(new SmtpTransaction(envelope.Sender, mailParameters.ToString(), rcpts), content, cancellationToken);
-        var outcomes = new List<RecipientOutcome>();
-        for (var i = 0; i < recipients.Count; i++)
-        {
-            var reply = !result.Mail.IsPositive ? result.Mail : !result.Recipients[i].IsPositive ? result.Recipients[i] : result.Data ?? result.Recipients[i];
-            var status = reply.IsPositive && result.Data is { IsPositive: true } ? DeliveryStatus.Delivered
-                : reply.IsPermanent ? DeliveryStatus.Failed
-                : DeliveryStatus.Deferred;
-            outcomes.Add(new RecipientOutcome(recipients[i], status, $"{hostText} said: {reply}", facts));
+            var outcomes = await OutboundTransaction.RunAsync(client, message, recipients, hostText, facts, cancellationToken);
+            await client.DisconnectAsync(quit: true, cancellationToken);
+            return (outcomes, null);
         }
-        return outcomes;
+        catch (Exception ex) when (ex is IOException or TimeoutException or SocketException or SmtpProtocolException or ServiceNotConnectedException
+            || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return Fail($"451 4.4.2 {hostText}: {ex.Message}");
+        }
     }
 
     private static string TlsName(SslProtocols protocol) => protocol switch
