@@ -108,6 +108,21 @@ public sealed class OutboundClientTests
         Assert.Equal("X-Rcpt-Args: <bob@example.test> NOTIFY=FAILURE ORCPT=rfc822;bob@example.test", rcpt);
     }
 
+    [Theory]
+    [InlineData("TLS_CHACHA20_POLY1305_SHA256")]
+    [InlineData("TLS_AES_128_GCM_SHA256")]
+    public async Task CipherSuitePolicy_OnlyTheConfiguredSuiteNegotiated(string suite)
+    {
+        using var dns = await DnsAsync();
+        await using var peer = new TlsSmtpPeer(TestCertificates.SelfSigned("mx1.example.test"));
+        await using var server = await DeliveryHarness.StartAsync(dns, peer.Port, null, $"--MailHost:OutboundTlsCipherSuites={suite}");
+        var id = await DeliveryHarness.EnqueueAsync(server, Sender, ["bob@example.test"], DeliveryHarness.Message(Sender, "bob@example.test"));
+        await DeliveryHarness.WaitAsync(server, id, m => m is null);
+        var entry = Assert.Single(await DeliveryHarness.LogAsync(server));
+        // OpenSSL's default choice is TLS_AES_256_GCM_SHA384: anything else came from the policy.
+        Assert.Equal(("TLSv1.3", suite), (entry.TlsVersion, entry.Cipher));
+    }
+
     [Fact]
     public void XText_Decoded() => Assert.Equal("a+b=c d", OutboundSmtpClient.DecodeXText("a+2Bb+3Dc+20d"));
 }
