@@ -85,6 +85,10 @@ internal sealed partial class ImapSession
         r.Space();
         var password = r.AString();
         r.End();
+        if (RefusedAsBanned(tag))
+        {
+            return;
+        }
         if (LoginDisabled)
         {
             _out.Line($"{tag} NO [PRIVACYREQUIRED] LOGIN is disabled on this connection; use STARTTLS");
@@ -103,6 +107,10 @@ internal sealed partial class ImapSession
             initial = r.Atom("=");
         }
         r.End();
+        if (RefusedAsBanned(tag))
+        {
+            return;
+        }
         if (mechanism != "PLAIN")
         {
             _out.Line($"{tag} NO Unsupported authentication mechanism");
@@ -143,12 +151,55 @@ internal sealed partial class ImapSession
     {
         _log.AuthMechanism = mechanism;
         _log.AuthUser = user;
+        using var attempt = await _throttle.BeginAsync(_conn, user, ct);
+        if (!PassesGate(tag, attempt))
+        {
+            return;
+        }
         var result = await _verifier.VerifyAsync(user, password, ListenerProtocol.Imap, ct);
+        await FinishLoginAsync(tag, attempt, result, user);
+    }
+
+    /// <summary>A connection opened before its address was banned gets no challenge and no more guesses.</summary>
+    private bool RefusedAsBanned(string tag)
+    {
+        if (!_throttle.IsBanned(_conn.RemoteAddress))
+        {
+            return false;
+        }
+        _log.AuthResult = "banned";
+        _out.Line("* BYE Too many failed logins from your address");
+        _out.Line($"{tag} NO [UNAVAILABLE] Too many failed logins from your address, try again later");
+        _logout = true;
+        return true;
+    }
+
+    /// <summary>Every attempt asks the throttle first: a banned address is refused and cut even on a connection opened before the ban.</summary>
+    private bool PassesGate(string tag, Auth.AuthAttempt attempt)
+    {
+        switch (attempt.Gate)
+        {
+            case Auth.AuthGate.Banned:
+                _log.AuthResult = "banned";
+                _out.Line("* BYE Too many failed logins from your address");
+                _out.Line($"{tag} NO [UNAVAILABLE] Too many failed logins from your address, try again later");
+                _logout = true;
+                return false;
+            case Auth.AuthGate.Busy:
+                _out.Line($"{tag} NO [UNAVAILABLE] Temporary authentication failure, try again later");
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    private async Task FinishLoginAsync(string tag, Auth.AuthAttempt attempt, Auth.AuthResult result, string user)
+    {
         if (!result.Succeeded)
         {
             _log.AuthResult = "failed";
             AuthLog.LoginFailed(_logger, "IMAP", user, _conn.RemoteAddress.ToString(), result.Failure.ToString());
-            var banned = await _throttle.RecordFailureAsync(_conn.RemoteAddress, "IMAP", ct);
+            var banned = await attempt.FailedAsync("IMAP");
             _out.Line($"{tag} NO [AUTHENTICATIONFAILED] Authentication failed");
             if (banned)
             {
@@ -157,7 +208,7 @@ internal sealed partial class ImapSession
             }
             return;
         }
-        _throttle.RecordSuccess(_conn.RemoteAddress);
+        attempt.Succeeded();
         _account = result.Account;
         // Authenticated: the full command and literal limits apply from the next command on.
         _lines = NewLineReader();

@@ -7,4 +7,7 @@ internal static partial class AuthLog
 
     [LoggerMessage(4002, LogLevel.Information, "{Protocol} login for {User} from {Remote} failed: {Reason}", EventName = "LoginFailed")]
     public static partial void LoginFailed(ILogger logger, string protocol, string user, string remote, string reason);
+
+    [LoggerMessage(4003, LogLevel.Warning, "Ban of {Address} closed {Sessions} other open sessions", EventName = "BanClosedSessions")]
+    public static partial void BanClosedSessions(ILogger logger, string address, int sessions);
 }

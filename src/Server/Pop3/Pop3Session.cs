@@ -182,6 +182,13 @@ internal sealed class Pop3Session : IAsyncDisposable
 
     private async Task<bool> AuthorizationAsync(string command, string argument, CancellationToken ct)
     {
+        if (command is "USER" or "PASS" or "AUTH" && _throttle.IsBanned(_conn.RemoteAddress))
+        {
+            // A connection opened before its address was banned gets no more guesses.
+            _log.AuthResult = "banned";
+            await SendAsync("-ERR [AUTH] Too many failed logins", ct);
+            return false;
+        }
         switch (command)
         {
             case "STLS":
@@ -303,16 +310,33 @@ internal sealed class Pop3Session : IAsyncDisposable
     {
         _log.AuthMechanism = mechanism;
         _log.AuthUser = user;
+        using var attempt = await _throttle.BeginAsync(_conn, user, ct);
+        switch (attempt.Gate)
+        {
+            case AuthGate.Banned:
+                // Checked on every attempt: a connection opened before the ban gets no more guesses.
+                _log.AuthResult = "banned";
+                await SendAsync("-ERR [AUTH] Too many failed logins", ct);
+                return false;
+            case AuthGate.Busy:
+                await SendAsync("-ERR [SYS/TEMP] Temporary authentication failure, try again later", ct);
+                return true;
+        }
         var result = await _verifier.VerifyAsync(user, password, ListenerProtocol.Pop3, ct);
+        return await FinishLoginAsync(attempt, result, user, ct);
+    }
+
+    private async Task<bool> FinishLoginAsync(AuthAttempt attempt, AuthResult result, string user, CancellationToken ct)
+    {
         if (!result.Succeeded)
         {
             _log.AuthResult = "failed";
             AuthLog.LoginFailed(_logger, "POP3", user, _conn.RemoteAddress.ToString(), result.Failure.ToString());
-            var banned = await _throttle.RecordFailureAsync(_conn.RemoteAddress, "POP3", ct);
+            var banned = await attempt.FailedAsync("POP3");
             await SendAsync("-ERR [AUTH] Authentication failed", ct);
             return !banned;
         }
-        _throttle.RecordSuccess(_conn.RemoteAddress);
+        attempt.Succeeded();
         var account = result.Account!;
         if (!_locked.TryAdd(account.Address, 0))
         {
