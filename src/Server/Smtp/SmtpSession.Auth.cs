@@ -129,15 +129,7 @@ internal sealed partial class SmtpSession
             return;
         }
         var serverFinal = scram.Finish(clientFinal);
-        snapshot.Accounts.TryGetValue(scram.User.Trim().ToLowerInvariant(), out var account);
-        var result = (serverFinal, account) switch
-        {
-            (_, null) => new AuthResult(null, AuthFailure.UnknownUser),
-            (null, _) => new AuthResult(null, AuthFailure.BadPassword),
-            (_, { Enabled: false }) => new AuthResult(null, AuthFailure.Disabled),
-            (_, { AllowSmtp: false }) => new AuthResult(null, AuthFailure.ProtocolDenied),
-            _ => new AuthResult(account, AuthFailure.None),
-        };
+        var result = AuthResult.OfScram(scram, serverFinal, snapshot, _connection.Listener.Protocol);
         if (result.Succeeded)
         {
             var ack = await ChallengeAsync(ToBase64(serverFinal!), cancellationToken);
@@ -184,7 +176,8 @@ internal sealed partial class SmtpSession
         AuthLog.LoginFailed(_services.Logger, ProtocolName, user, remote.ToString(), result.Failure.ToString());
         var banned = await attempt.FailedAsync(ProtocolName);
         // One reply for every failure: it never tells whether the account exists (RFC 4954 §6, 535 5.7.8).
-        Reply(SmtpReplies.AuthFailed);
+        // Only a client that proved the password learns that its authorization identity was refused.
+        Reply(result.Failure == AuthFailure.AuthorizationDenied ? SmtpReplies.AuthzDenied : SmtpReplies.AuthFailed);
         if (banned)
         {
             Reply(SmtpReplies.Banned);
