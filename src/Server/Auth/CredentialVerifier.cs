@@ -62,6 +62,7 @@ public sealed class CredentialVerifier(SettingsSnapshotProvider settings, IDbCon
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(5);
     private readonly byte[] _cacheKey = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<string, (string StoredHash, byte[] Mac, DateTimeOffset Until)> _cache = new();
+    private readonly ConcurrentDictionary<string, byte> _migrating = new();
 
     public async Task<AuthResult> VerifyAsync(string user, string password, ListenerProtocol protocol, CancellationToken cancellationToken)
     {
@@ -94,9 +95,11 @@ public sealed class CredentialVerifier(SettingsSnapshotProvider settings, IDbCon
         {
             return new AuthResult(null, AuthFailure.BadPassword);
         }
-        if (PasswordHasher.IsLegacy(account.PasswordHash))
+        if (PasswordHasher.IsLegacy(account.PasswordHash) && _migrating.TryAdd(account.Address, 0))
         {
-            await MigrateAsync(account.Address, account.PasswordHash, password, cancellationToken);
+            // In the background: the client gets its reply now, not after two more key derivations.
+            var (address, legacy) = (account.Address, account.PasswordHash);
+            _ = Task.Run(() => MigrateAsync(address, legacy, password), CancellationToken.None);
         }
         if (!account.Enabled)
         {
@@ -113,12 +116,16 @@ public sealed class CredentialVerifier(SettingsSnapshotProvider settings, IDbCon
         _ => false,
     };
 
-    /// <summary>Replaces a legacy row (only if nobody changed it meanwhile) and reloads the snapshot so SCRAM sees the new keys.</summary>
-    private async Task MigrateAsync(string address, string legacy, string password, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces a legacy row (only if nobody changed it meanwhile) at the same iteration count, and
+    /// reloads the snapshot so SCRAM sees the new keys. Never throws: the login already succeeded.
+    /// </summary>
+    private async Task MigrateAsync(string address, string legacy, string password)
     {
+        var cancellationToken = CancellationToken.None;
         try
         {
-            var hash = await Task.Run(() => PasswordHasher.Hash(password), cancellationToken);
+            var hash = PasswordHasher.Hash(password, PasswordHasher.IterationsOf(legacy) ?? PasswordHasher.Iterations);
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var changed = await db.Accounts.Where(a => a.Address == address && a.PasswordHash == legacy)
                 .ExecuteUpdateAsync(u => u.SetProperty(a => a.PasswordHash, hash), cancellationToken);
@@ -129,10 +136,14 @@ public sealed class CredentialVerifier(SettingsSnapshotProvider settings, IDbCon
                 Logging.AuthLog.PasswordRowMigrated(logger, address);
             }
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or DbUpdateException)
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or DbUpdateException or InvalidOperationException or IOException or ObjectDisposedException or OperationCanceledException)
         {
             // The login itself succeeded; the rewrite is retried at the next one.
             Logging.AuthLog.PasswordRowMigrationFailed(logger, address, ex);
+        }
+        finally
+        {
+            _migrating.TryRemove(address, out _);
         }
     }
 }

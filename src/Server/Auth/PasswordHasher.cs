@@ -38,6 +38,10 @@ public static class PasswordHasher
     /// <summary>True for a row in the old, password-equivalent format (rewrite it at the next password login).</summary>
     public static bool IsLegacy(string? stored) => stored?.StartsWith(LegacyScheme + "$", StringComparison.Ordinal) == true;
 
+    /// <summary>The PBKDF2 iteration count of a stored row, either format.</summary>
+    public static int? IterationsOf(string? stored) =>
+        (stored ?? "").Split('$') is [_, var i, ..] && int.TryParse(i, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n : null;
+
     public static bool Verify(string password, string stored)
     {
         ArgumentNullException.ThrowIfNull(password);

@@ -35,6 +35,7 @@ internal sealed partial class ImapSession
             else
             {
                 caps.Add("AUTH=PLAIN");
+                caps.Add("AUTH=SCRAM-SHA-256");
             }
             caps.Add("SASL-IR");
         }
@@ -111,7 +112,7 @@ internal sealed partial class ImapSession
         {
             return;
         }
-        if (mechanism != "PLAIN")
+        if (mechanism is not ("PLAIN" or Auth.SaslScramSha256.Name))
         {
             _out.Line($"{tag} NO Unsupported authentication mechanism");
             return;
@@ -119,6 +120,11 @@ internal sealed partial class ImapSession
         if (LoginDisabled)
         {
             _out.Line($"{tag} NO [PRIVACYREQUIRED] Authentication is disabled on this connection; use STARTTLS");
+            return;
+        }
+        if (mechanism == Auth.SaslScramSha256.Name)
+        {
+            await ScramAsync(tag, initial, ct);
             return;
         }
         if (initial is null)
@@ -200,7 +206,10 @@ internal sealed partial class ImapSession
             _log.AuthResult = "failed";
             AuthLog.LoginFailed(_logger, "IMAP", user, _conn.RemoteAddress.ToString(), result.Failure.ToString());
             var banned = await attempt.FailedAsync("IMAP");
-            _out.Line($"{tag} NO [AUTHENTICATIONFAILED] Authentication failed");
+            // RFC 5530: AUTHORIZATIONFAILED only for a client that proved its password but asked to act as someone else.
+            _out.Line(result.Failure == Auth.AuthFailure.AuthorizationDenied
+                ? $"{tag} NO [AUTHORIZATIONFAILED] Not authorized to act as the requested identity"
+                : $"{tag} NO [AUTHENTICATIONFAILED] Authentication failed");
             if (banned)
             {
                 _out.Line("* BYE Too many failed logins");
