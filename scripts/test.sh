@@ -17,6 +17,7 @@ command -v ldns-signzone >/dev/null || need+=(ldnsutils)
 command -v mbsync >/dev/null || need+=(isync)
 command -v openssl >/dev/null || need+=(openssl)
 command -v curl >/dev/null || need+=(curl)
+command -v gsasl >/dev/null || need+=(gsasl)
 # swaks needs Perl's TLS modules for STARTTLS/--tlsc; --no-install-recommends leaves them out.
 perl -MIO::Socket::SSL -MNet::SSLeay -e1 2>/dev/null || need+=(libio-socket-ssl-perl libnet-ssleay-perl)
 if [ ${#need[@]} -gt 0 ]; then

@@ -4,23 +4,28 @@ using System.Text;
 namespace MailHost.Server.Auth;
 
 /// <summary>
-/// Server side of SCRAM-SHA-256 (RFC 5802, RFC 7677) without channel binding. Our stored password
-/// hash is PBKDF2-HMAC-SHA256, which is exactly SCRAM's SaltedPassword = Hi(password, salt, i), so
-/// no extra credential is stored and the server never sees the password. For an unknown user the
-/// exchange runs with a salt derived from the name (stable, secret), so it looks like any other.
+/// Server side of SCRAM-SHA-256 (RFC 5802, RFC 7677) without channel binding, shared by SMTP, IMAP
+/// and POP3. The server holds only StoredKey and ServerKey (see <see cref="PasswordHasher"/>), never
+/// anything that would let a copy of the database log in. An authorization identity in the GS2
+/// header (GNU SASL sends "n,a=user,") is accepted when it names the authenticated user. For an
+/// unknown user the exchange runs with a salt derived from the name (stable, secret), so it looks
+/// like any other. Messages and attribute lists are bounded: this runs before authentication.
 /// </summary>
 public sealed class SaslScramSha256
 {
     public const string Name = "SCRAM-SHA-256";
+
+    /// <summary>Longest client message (decoded) we read; real clients send well under 300 bytes.</summary>
+    public const int MaxMessageLength = 2048;
+    private const int MaxAttributes = 16;
     private static readonly byte[] FakeSaltKey = RandomNumberGenerator.GetBytes(32);
     private readonly Func<string> _serverNonce;
 
+    private string _gs2Header = "";
     private string _clientFirstBare = "";
     private string _serverFirst = "";
     private string _nonce = "";
-    private byte[] _storedKey = [];
-    private byte[] _serverKey = [];
-    private bool _known;
+    private ScramCredential? _credential;
 
     public SaslScramSha256()
         : this(() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)))
@@ -33,12 +38,22 @@ public sealed class SaslScramSha256
     /// <summary>The user name from the client-first message (saslname unescaped).</summary>
     public string User { get; private set; } = "";
 
+    /// <summary>The authorization identity from the GS2 header; empty when none was given.</summary>
+    public string AuthorizationId { get; private set; } = "";
+
+    /// <summary>True when an authorization identity was given that is not the user itself (refuse after the proof).</summary>
+    public bool AuthorizationMismatch => AuthorizationId.Length > 0 && !AuthorizationId.Equals(User, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Reads client-first; returns server-first, or null when the message is malformed.</summary>
     public string? Start(string clientFirst, Func<string, string?> storedHashOf)
     {
         ArgumentNullException.ThrowIfNull(clientFirst);
         ArgumentNullException.ThrowIfNull(storedHashOf);
-        // gs2-header: "n,," (no channel binding, no authzid) or "y,,"; "p=" would need channel binding we do not offer.
+        if (clientFirst.Length > MaxMessageLength)
+        {
+            return null;
+        }
+        // gs2-header = gs2-cbind-flag "," [ authzid ] ","; "p=" would need channel binding we do not offer.
         if (!(clientFirst.StartsWith("n,", StringComparison.Ordinal) || clientFirst.StartsWith("y,", StringComparison.Ordinal)))
         {
             return null;
@@ -48,39 +63,38 @@ public sealed class SaslScramSha256
         {
             return null;
         }
+        var authzid = clientFirst[2..secondComma];
+        if (authzid.Length > 0)
+        {
+            if (!authzid.StartsWith("a=", StringComparison.Ordinal) || UnescapeSaslName(authzid[2..]) is not { Length: > 0 } a)
+            {
+                return null;
+            }
+            AuthorizationId = a;
+        }
+        _gs2Header = clientFirst[..(secondComma + 1)];
         _clientFirstBare = clientFirst[(secondComma + 1)..];
-        var attributes = _clientFirstBare.Split(',');
-        if (attributes.Length < 2 || !attributes[0].StartsWith("n=", StringComparison.Ordinal) || !attributes[1].StartsWith("r=", StringComparison.Ordinal) || attributes[1].Length < 3)
+        var attributes = _clientFirstBare.Split(',', MaxAttributes + 1);
+        // RFC 5802 §5.1: "m=" (reserved mandatory extension) must make the exchange fail.
+        if (attributes.Length is < 2 or > MaxAttributes || !attributes[0].StartsWith("n=", StringComparison.Ordinal) || !attributes[1].StartsWith("r=", StringComparison.Ordinal) || attributes[1].Length < 3)
         {
             return null;
         }
-        var user = attributes[0][2..];
-        // RFC 5802 §5.1: "=2C" and "=3D" are the only escapes; any other "=" is an error.
-        if (user.Replace("=2C", "", StringComparison.Ordinal).Replace("=3D", "", StringComparison.Ordinal).Contains('=', StringComparison.Ordinal))
+        if (UnescapeSaslName(attributes[0][2..]) is not { Length: > 0 } user)
         {
             return null;
         }
-        User = user.Replace("=2C", ",", StringComparison.Ordinal).Replace("=3D", "=", StringComparison.Ordinal);
+        User = user;
         var clientNonce = attributes[1][2..];
+        if (clientNonce.Contains(',', StringComparison.Ordinal) || clientNonce.Any(ch => ch < 0x21 || ch > 0x7e))
+        {
+            return null;
+        }
         _nonce = clientNonce + _serverNonce();
 
-        byte[] salt;
-        int iterations;
-        var stored = storedHashOf(User.Trim().ToLowerInvariant());
-        var parts = stored?.Split('$');
-        if (parts is { Length: 4 } && parts[0] == "pbkdf2-sha256" && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out iterations)
-            && TryBase64(parts[2], out salt) && TryBase64(parts[3], out var saltedPassword) && saltedPassword.Length == 32)
-        {
-            _known = true;
-            var clientKey = HMACSHA256.HashData(saltedPassword, "Client Key"u8);
-            _storedKey = SHA256.HashData(clientKey);
-            _serverKey = HMACSHA256.HashData(saltedPassword, "Server Key"u8);
-        }
-        else
-        {
-            salt = HMACSHA256.HashData(FakeSaltKey, Encoding.UTF8.GetBytes(User.ToLowerInvariant()))[..16];
-            iterations = PasswordHasher.Iterations;
-        }
+        _credential = PasswordHasher.ScramKeysOf(storedHashOf(User.Trim().ToLowerInvariant()));
+        var salt = _credential?.Salt ?? HMACSHA256.HashData(FakeSaltKey, Encoding.UTF8.GetBytes(User.ToLowerInvariant()))[..16];
+        var iterations = _credential?.Iterations ?? PasswordHasher.Iterations;
         _serverFirst = $"r={_nonce},s={Convert.ToBase64String(salt)},i={iterations.ToString(CultureInfo.InvariantCulture)}";
         return _serverFirst;
     }
@@ -89,34 +103,49 @@ public sealed class SaslScramSha256
     public string? Finish(string clientFinal)
     {
         ArgumentNullException.ThrowIfNull(clientFinal);
+        if (clientFinal.Length > MaxMessageLength)
+        {
+            return null;
+        }
         var proofAt = clientFinal.LastIndexOf(",p=", StringComparison.Ordinal);
         if (proofAt < 0 || !TryBase64(clientFinal[(proofAt + 3)..], out var proof) || proof.Length != 32)
         {
             return null;
         }
         var withoutProof = clientFinal[..proofAt];
-        var attributes = withoutProof.Split(',');
-        // c= must be the base64 of the gs2 header without channel binding; r= must echo our nonce.
-        if (attributes.Length < 2 || attributes[0] is not ("c=biws" or "c=eSws") || attributes[1] != "r=" + _nonce)
+        var attributes = withoutProof.Split(',', MaxAttributes + 1);
+        // c= is the base64 of the very GS2 header sent first (with its authzid); r= must echo our nonce.
+        var binding = "c=" + Convert.ToBase64String(Encoding.UTF8.GetBytes(_gs2Header));
+        if (attributes.Length is < 2 or > MaxAttributes || attributes[0] != binding || attributes[1] != "r=" + _nonce)
         {
             return null;
         }
-        if (!_known)
+        if (_credential is not { } credential)
         {
             return null;
         }
         var authMessage = Encoding.UTF8.GetBytes($"{_clientFirstBare},{_serverFirst},{withoutProof}");
-        var clientSignature = HMACSHA256.HashData(_storedKey, authMessage);
+        var clientSignature = HMACSHA256.HashData(credential.StoredKey, authMessage);
         var clientKey = new byte[32];
         for (var i = 0; i < 32; i++)
         {
             clientKey[i] = (byte)(proof[i] ^ clientSignature[i]);
         }
-        if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(clientKey), _storedKey))
+        if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(clientKey), credential.StoredKey))
         {
             return null;
         }
-        return "v=" + Convert.ToBase64String(HMACSHA256.HashData(_serverKey, authMessage));
+        return "v=" + Convert.ToBase64String(HMACSHA256.HashData(credential.ServerKey, authMessage));
+    }
+
+    /// <summary>RFC 5802 §5.1: "=2C" and "=3D" are the only escapes; any other "=" is an error (null).</summary>
+    private static string? UnescapeSaslName(string name)
+    {
+        if (name.Replace("=2C", "", StringComparison.Ordinal).Replace("=3D", "", StringComparison.Ordinal).Contains('=', StringComparison.Ordinal))
+        {
+            return null;
+        }
+        return name.Replace("=2C", ",", StringComparison.Ordinal).Replace("=3D", "=", StringComparison.Ordinal);
     }
 
     private static bool TryBase64(string text, out byte[] bytes)

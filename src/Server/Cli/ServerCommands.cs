@@ -26,6 +26,7 @@ internal static class ServerCommands
                         ["max-commands-before-mail", s.MaxCommandsBeforeMail.ToString(CultureInfo.InvariantCulture)],
                         ["vrfy", TablePrinter.YesNo(s.VrfyEnabled)],
                         ["received-shows-auth-user", TablePrinter.YesNo(s.ReceivedHeaderShowsAuthUser)],
+                        ["sender-login-match", TablePrinter.YesNo(s.RejectSenderLoginMismatch)],
                         ["retry-schedule", s.RetrySchedule],
                         ["give-up-after-hours", s.GiveUpAfterHours.ToString(CultureInfo.InvariantCulture)],
                         ["auth-fail-limit", s.AuthFailLimit.ToString(CultureInfo.InvariantCulture)],
@@ -50,6 +51,7 @@ internal static class ServerCommands
                     s.MaxCommandsBeforeMail = c.IntFlag("max-commands-before-mail") ?? s.MaxCommandsBeforeMail;
                     s.VrfyEnabled = c.BoolFlag("vrfy") ?? s.VrfyEnabled;
                     s.ReceivedHeaderShowsAuthUser = c.BoolFlag("received-shows-auth-user") ?? s.ReceivedHeaderShowsAuthUser;
+                    s.RejectSenderLoginMismatch = c.BoolFlag("sender-login-match") ?? s.RejectSenderLoginMismatch;
                     s.RetrySchedule = c.Flag("retry-schedule") ?? s.RetrySchedule;
                     s.GiveUpAfterHours = c.IntFlag("give-up-after-hours") ?? s.GiveUpAfterHours;
                     s.AuthFailLimit = c.IntFlag("auth-fail-limit") ?? s.AuthFailLimit;

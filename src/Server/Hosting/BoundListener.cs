@@ -109,6 +109,7 @@ internal sealed class BoundListener(
         }
         var address = connection.RemoteAddress;
         var perIp = tracker.Open(address);
+        tracker.Attach(connection);
         var here = Interlocked.Increment(ref _connections);
         await using (connection)
         {
@@ -144,6 +145,7 @@ internal sealed class BoundListener(
             finally
             {
                 Interlocked.Decrement(ref _connections);
+                tracker.Detach(connection);
                 tracker.Close(address);
             }
         }

@@ -59,6 +59,21 @@ public sealed class MailConnection : IAsyncDisposable
         Tls = new TlsInfo(ssl.SslProtocol.ToString(), ssl.NegotiatedCipherSuite.ToString(), ssl.TargetHostName);
     }
 
+    /// <summary>Cuts the connection under a running session (a ban): its next read or write fails and it ends.</summary>
+    public void Abort()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

@@ -35,6 +35,7 @@ internal sealed partial class ImapSession
             else
             {
                 caps.Add("AUTH=PLAIN");
+                caps.Add("AUTH=SCRAM-SHA-256");
             }
             caps.Add("SASL-IR");
         }
@@ -85,6 +86,10 @@ internal sealed partial class ImapSession
         r.Space();
         var password = r.AString();
         r.End();
+        if (RefusedAsBanned(tag))
+        {
+            return;
+        }
         if (LoginDisabled)
         {
             _out.Line($"{tag} NO [PRIVACYREQUIRED] LOGIN is disabled on this connection; use STARTTLS");
@@ -103,7 +108,11 @@ internal sealed partial class ImapSession
             initial = r.Atom("=");
         }
         r.End();
-        if (mechanism != "PLAIN")
+        if (RefusedAsBanned(tag))
+        {
+            return;
+        }
+        if (mechanism is not ("PLAIN" or Auth.SaslScramSha256.Name))
         {
             _out.Line($"{tag} NO Unsupported authentication mechanism");
             return;
@@ -111,6 +120,11 @@ internal sealed partial class ImapSession
         if (LoginDisabled)
         {
             _out.Line($"{tag} NO [PRIVACYREQUIRED] Authentication is disabled on this connection; use STARTTLS");
+            return;
+        }
+        if (mechanism == Auth.SaslScramSha256.Name)
+        {
+            await ScramAsync(tag, initial, ct);
             return;
         }
         if (initial is null)
@@ -143,13 +157,59 @@ internal sealed partial class ImapSession
     {
         _log.AuthMechanism = mechanism;
         _log.AuthUser = user;
+        using var attempt = await _throttle.BeginAsync(_conn, user, ct);
+        if (!PassesGate(tag, attempt))
+        {
+            return;
+        }
         var result = await _verifier.VerifyAsync(user, password, ListenerProtocol.Imap, ct);
+        await FinishLoginAsync(tag, attempt, result, user);
+    }
+
+    /// <summary>A connection opened before its address was banned gets no challenge and no more guesses.</summary>
+    private bool RefusedAsBanned(string tag)
+    {
+        if (!_throttle.IsBanned(_conn.RemoteAddress))
+        {
+            return false;
+        }
+        _log.AuthResult = "banned";
+        _out.Line("* BYE Too many failed logins from your address");
+        _out.Line($"{tag} NO [UNAVAILABLE] Too many failed logins from your address, try again later");
+        _logout = true;
+        return true;
+    }
+
+    /// <summary>Every attempt asks the throttle first: a banned address is refused and cut even on a connection opened before the ban.</summary>
+    private bool PassesGate(string tag, Auth.AuthAttempt attempt)
+    {
+        switch (attempt.Gate)
+        {
+            case Auth.AuthGate.Banned:
+                _log.AuthResult = "banned";
+                _out.Line("* BYE Too many failed logins from your address");
+                _out.Line($"{tag} NO [UNAVAILABLE] Too many failed logins from your address, try again later");
+                _logout = true;
+                return false;
+            case Auth.AuthGate.Busy:
+                _out.Line($"{tag} NO [UNAVAILABLE] Temporary authentication failure, try again later");
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    private async Task FinishLoginAsync(string tag, Auth.AuthAttempt attempt, Auth.AuthResult result, string user)
+    {
         if (!result.Succeeded)
         {
             _log.AuthResult = "failed";
             AuthLog.LoginFailed(_logger, "IMAP", user, _conn.RemoteAddress.ToString(), result.Failure.ToString());
-            var banned = await _throttle.RecordFailureAsync(_conn.RemoteAddress, "IMAP", ct);
-            _out.Line($"{tag} NO [AUTHENTICATIONFAILED] Authentication failed");
+            var banned = await attempt.FailedAsync("IMAP");
+            // RFC 5530: AUTHORIZATIONFAILED only for a client that proved its password but asked to act as someone else.
+            _out.Line(result.Failure == Auth.AuthFailure.AuthorizationDenied
+                ? $"{tag} NO [AUTHORIZATIONFAILED] Not authorized to act as the requested identity"
+                : $"{tag} NO [AUTHENTICATIONFAILED] Authentication failed");
             if (banned)
             {
                 _out.Line("* BYE Too many failed logins");
@@ -157,7 +217,7 @@ internal sealed partial class ImapSession
             }
             return;
         }
-        _throttle.RecordSuccess(_conn.RemoteAddress);
+        attempt.Succeeded();
         _account = result.Account;
         // Authenticated: the full command and literal limits apply from the next command on.
         _lines = NewLineReader();

@@ -28,7 +28,20 @@ public sealed class HeaderProbe
     }
 
     /// <summary>The Message-ID header value (RFC 5322 §3.6.4), unfolded and trimmed; null when absent.</summary>
-    public string? FindMessageId()
+    public string? FindMessageId() => FindHeader("Message-ID");
+
+    /// <summary>Every From: header value (RFC 5322 §3.6.2), unfolded; a message may (wrongly) carry several.</summary>
+    public IReadOnlyList<string> FindAll(string name)
+    {
+        var text = Encoding.UTF8.GetString(_head.WrittenSpan);
+        var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        var headers = text.StartsWith("\r\n", StringComparison.Ordinal) ? "" : end < 0 ? text : text[..end];
+        var unfolded = headers.Replace("\r\n ", " ", StringComparison.Ordinal).Replace("\r\n\t", " ", StringComparison.Ordinal);
+        var prefix = name + ":";
+        return [.. unfolded.Split("\r\n").Where(l => l.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)).Select(l => l[prefix.Length..].Trim())];
+    }
+
+    private string? FindHeader(string header)
     {
         var text = Encoding.Latin1.GetString(_head.WrittenSpan);
         var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
@@ -36,9 +49,9 @@ public sealed class HeaderProbe
         var unfolded = headers.Replace("\r\n ", " ", StringComparison.Ordinal).Replace("\r\n\t", " ", StringComparison.Ordinal);
         foreach (var line in unfolded.Split("\r\n"))
         {
-            if (line.StartsWith("Message-ID:", StringComparison.OrdinalIgnoreCase))
+            if (line.StartsWith(header + ":", StringComparison.OrdinalIgnoreCase))
             {
-                return line["Message-ID:".Length..].Trim();
+                return line[(header.Length + 1)..].Trim();
             }
         }
         return null;

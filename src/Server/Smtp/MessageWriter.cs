@@ -75,6 +75,9 @@ internal sealed class MessageWriter : IAsyncDisposable
 
     public string? MessageIdHeader => _probe.FindMessageId();
 
+    /// <summary>The From: header values of the message, for the sender-login check.</summary>
+    public IReadOnlyList<string> FromHeaders => _probe.FindAll("From");
+
     /// <summary>Adds a Message-ID after the Received header (authenticated submission only, RFC 6409 §8.3).</summary>
     public async Task<string> AddMessageIdAsync(string hostname, CancellationToken cancellationToken)
     {

@@ -72,6 +72,12 @@ internal static class SmtpReplies
     public static readonly SmtpReply AccessDenied = new(554, "5.7.1", "Access denied for your address");
     public static readonly SmtpReply AuthOk = new(235, "2.7.0", "Authentication successful");
     public static readonly SmtpReply AuthFailed = new(535, "5.7.8", "Authentication credentials invalid");
+    public static readonly SmtpReply AuthzDenied = new(535, "5.7.8", "Not authorized to act as the requested identity");
+    public static SmtpReply SenderNotOwned(string user) => new(553, "5.7.1", $"Sender address rejected: not owned by user {user}");
+
+    public static SmtpReply FromHeaderNotOwned(string user) => new(550, "5.7.1", $"From: header address rejected: not owned by user {user}");
+
+    public static readonly SmtpReply AuthBusy = new(454, "4.7.0", "Temporary authentication failure, try again later");
     public static readonly SmtpReply AuthNeedsTls = new(538, "5.7.11", "Encryption required for requested authentication mechanism");
     public static readonly SmtpReply AuthNotAvailable = new(503, "5.5.1", "Authentication not enabled");
     public static readonly SmtpReply AlreadyAuthenticated = new(503, "5.5.1", "Already authenticated");

@@ -14,6 +14,14 @@ internal sealed partial class SmtpSession
             Reply(SmtpReplies.AlreadyAuthenticated);
             return;
         }
+        if (_services.Throttle.IsBanned(_connection.RemoteAddress))
+        {
+            // A connection opened before the ban: no challenge, no more guesses.
+            _authResult = "banned";
+            Reply(SmtpReplies.Banned);
+            _closing = true;
+            return;
+        }
         var policy = CurrentPolicy(_connection.CurrentSnapshot);
         if (!policy.MayAuthenticate(_connection.IsSecure))
         {
@@ -80,8 +88,13 @@ internal sealed partial class SmtpSession
                 return;
         }
         _authMechanism = mechanism;
+        using var attempt = await _services.Throttle.BeginAsync(_connection, user, cancellationToken);
+        if (!PassesGate(attempt))
+        {
+            return;
+        }
         var result = await _services.Verifier.VerifyAsync(user, password, _connection.Listener.Protocol, cancellationToken);
-        await CompleteAuthenticationAsync(result, user, cancellationToken);
+        await CompleteAuthenticationAsync(attempt, result, user);
     }
 
     /// <summary>SCRAM-SHA-256 (RFC 7677): two round trips; the server-final message goes out as a 334 the client answers with an empty line.</summary>
@@ -110,16 +123,13 @@ internal sealed partial class SmtpSession
             return;
         }
         _authMechanism = SaslScramSha256.Name;
-        var serverFinal = scram.Finish(clientFinal);
-        snapshot.Accounts.TryGetValue(scram.User.Trim().ToLowerInvariant(), out var account);
-        var result = (serverFinal, account) switch
+        using var attempt = await _services.Throttle.BeginAsync(_connection, scram.User, cancellationToken);
+        if (!PassesGate(attempt))
         {
-            (_, null) => new AuthResult(null, AuthFailure.UnknownUser),
-            (null, _) => new AuthResult(null, AuthFailure.BadPassword),
-            (_, { Enabled: false }) => new AuthResult(null, AuthFailure.Disabled),
-            (_, { AllowSmtp: false }) => new AuthResult(null, AuthFailure.ProtocolDenied),
-            _ => new AuthResult(account, AuthFailure.None),
-        };
+            return;
+        }
+        var serverFinal = scram.Finish(clientFinal);
+        var result = AuthResult.OfScram(scram, serverFinal, snapshot, _connection.Listener.Protocol);
         if (result.Succeeded)
         {
             var ack = await ChallengeAsync(ToBase64(serverFinal!), cancellationToken);
@@ -128,17 +138,35 @@ internal sealed partial class SmtpSession
                 return;
             }
         }
-        await CompleteAuthenticationAsync(result, scram.User, cancellationToken);
+        await CompleteAuthenticationAsync(attempt, result, scram.User);
     }
 
     private static string ToBase64(string text) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text));
 
-    private async Task CompleteAuthenticationAsync(AuthResult result, string user, CancellationToken cancellationToken)
+    /// <summary>Every attempt asks the throttle first: a banned address is refused and cut even on a connection opened before the ban.</summary>
+    private bool PassesGate(AuthAttempt attempt)
+    {
+        switch (attempt.Gate)
+        {
+            case AuthGate.Banned:
+                _authResult = "banned";
+                Reply(SmtpReplies.Banned);
+                _closing = true;
+                return false;
+            case AuthGate.Busy:
+                Reply(SmtpReplies.AuthBusy);
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    private async Task CompleteAuthenticationAsync(AuthAttempt attempt, AuthResult result, string user)
     {
         var remote = _connection.RemoteAddress;
         if (result.Succeeded)
         {
-            _services.Throttle.RecordSuccess(remote);
+            attempt.Succeeded();
             _authUser = result.Account!.Address;
             _authResult = "success";
             Reply(SmtpReplies.AuthOk);
@@ -146,9 +174,10 @@ internal sealed partial class SmtpSession
         }
         _authResult = "failure";
         AuthLog.LoginFailed(_services.Logger, ProtocolName, user, remote.ToString(), result.Failure.ToString());
-        var banned = await _services.Throttle.RecordFailureAsync(remote, ProtocolName, cancellationToken);
+        var banned = await attempt.FailedAsync(ProtocolName);
         // One reply for every failure: it never tells whether the account exists (RFC 4954 §6, 535 5.7.8).
-        Reply(SmtpReplies.AuthFailed);
+        // Only a client that proved the password learns that its authorization identity was refused.
+        Reply(result.Failure == AuthFailure.AuthorizationDenied ? SmtpReplies.AuthzDenied : SmtpReplies.AuthFailed);
         if (banned)
         {
             Reply(SmtpReplies.Banned);

@@ -191,6 +191,11 @@ internal sealed partial class SmtpSession
             await RefuseMessageAsync(transaction, SmtpReplies.MailboxFullForMessage, "every recipient's mailbox over quota", writer.Size);
             return;
         }
+        if (_authUser is not null && transaction.Snapshot.Server.RejectSenderLoginMismatch && !SenderLogin.OwnsFromHeaders(transaction.Snapshot, _authUser, writer.FromHeaders))
+        {
+            await RefuseMessageAsync(transaction, SmtpReplies.FromHeaderNotOwned(_authUser), "From: header not owned by the authenticated user", writer.Size);
+            return;
+        }
         if (writer.WriteError is { } writeError)
         {
             SmtpLog.SpoolFailed(_services.Logger, writer.Id, writeError);

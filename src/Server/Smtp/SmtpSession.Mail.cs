@@ -41,6 +41,12 @@ internal sealed partial class SmtpSession
             Reply(SmtpReplies.NeedSmtpUtf8);
             return;
         }
+        if (_authUser is not null && sender is not null && snapshot.Server.RejectSenderLoginMismatch && !SenderLogin.Owns(snapshot, _authUser, sender.ToString()))
+        {
+            // Postfix's reject_sender_login_mismatch: a logged-in user sends only as itself or an alias it receives.
+            Reply(SmtpReplies.SenderNotOwned(_authUser));
+            return;
+        }
         var transaction = new SmtpTransaction(snapshot, sender?.ToString() ?? "") { SmtpUtf8 = smtpUtf8 };
         foreach (var (key, value) in parameters)
         {

@@ -10,7 +10,7 @@ public class Account
     /// <summary>Full address, lower-case.</summary>
     public string Address { get; set; } = "";
 
-    /// <summary>PBKDF2-SHA256 hash in the form "pbkdf2-sha256$iterations$salt$hash".</summary>
+    /// <summary>Password row "scram-sha-256+pbkdf2$…" (SCRAM StoredKey/ServerKey plus a PBKDF2 verifier); legacy rows "pbkdf2-sha256$…" are rewritten at the next login.</summary>
     public string PasswordHash { get; set; } = "";
     public long QuotaBytes { get; set; }
     public bool Enabled { get; set; } = true;

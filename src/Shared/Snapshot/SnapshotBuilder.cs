@@ -31,6 +31,7 @@ public static class SnapshotBuilder
             MaxHeaderBytes = s.MaxHeaderBytes,
             MaxHeaderLineLength = s.MaxHeaderLineLength,
             MinFreeDiskBytes = s.MinFreeDiskMegabytes * 1024L * 1024,
+            RejectSenderLoginMismatch = s.RejectSenderLoginMismatch,
         };
 
         var listeners = d.Listeners.Where(l => l.Enabled).Select(l =>

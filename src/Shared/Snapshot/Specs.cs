@@ -30,6 +30,9 @@ public sealed record ServerSpec(
     public int MaxHeaderLineLength { get; init; } = 8_192;
     /// <summary>Free space the data folder's file system keeps (Postfix's queue_minfree): below it mail is refused with 452 4.3.1 and workers pause.</summary>
     public long MinFreeDiskBytes { get; init; } = 100L * 1024 * 1024;
+
+    /// <summary>Postfix's reject_sender_login_mismatch: an authenticated client may send only as its own address or an alias it receives.</summary>
+    public bool RejectSenderLoginMismatch { get; init; } = true;
 }
 
 /// <summary>A listener as the engine binds it. <see cref="Key"/> decides whether a change means a rebind.</summary>

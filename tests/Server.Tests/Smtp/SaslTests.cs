@@ -59,3 +59,38 @@ public sealed class ScramTests
         Assert.Null(new SaslScramSha256().Start("n,,n=us=er,r=abc", _ => null));
     }
 }
+
+public sealed class StoredScramKeyTests
+{
+    [Fact]
+    public void NewRow_HoldsNoSaltedPassword_AndVerifiesPlain()
+    {
+        var row = PasswordHasher.Hash("pencil", 1000);
+        Assert.StartsWith(PasswordHasher.Scheme + "$", row);
+        Assert.False(PasswordHasher.IsLegacy(row));
+        Assert.True(PasswordHasher.Verify("pencil", row));
+        Assert.False(PasswordHasher.Verify("pencil2", row));
+        var keys = PasswordHasher.ScramKeysOf(row)!;
+        var salted = System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2("pencil", keys.Salt, keys.Iterations, System.Security.Cryptography.HashAlgorithmName.SHA256, 32);
+        Assert.DoesNotContain(Convert.ToBase64String(salted), row);
+    }
+
+    [Theory]
+    [InlineData("n,a=user,", true)]
+    [InlineData("n,a=USER,", true)]
+    [InlineData("n,a=other,", false)]
+    public void Authzid_ParsedAndCompared(string gs2, bool own)
+    {
+        var scram = new SaslScramSha256(() => "srv");
+        Assert.NotNull(scram.Start(gs2 + "n=user,r=abc", _ => PasswordHasher.Hash("pw", 1000)));
+        Assert.Equal(!own, scram.AuthorizationMismatch);
+    }
+
+    [Fact]
+    public void Oversized_OrTooManyAttributes_Refused()
+    {
+        Assert.Null(new SaslScramSha256().Start("n,,n=user,r=" + new string('x', 5000), _ => null));
+        Assert.Null(new SaslScramSha256().Start("n,,n=user,r=abc" + string.Concat(Enumerable.Repeat(",x=1", 40)), _ => null));
+        Assert.Null(new SaslScramSha256().Start("n,b=user,n=user,r=abc", _ => null));
+    }
+}
