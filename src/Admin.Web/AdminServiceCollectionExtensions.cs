@@ -68,7 +68,8 @@ public static class AdminServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         var filter = app.Services.GetRequiredService<AdminAccessFilter>();
-        // Before anything else, login included.
+        // Before anything else, login included; the headers also go on the filter's refusals.
+        app.Use((context, next) => SecurityHeaders.InvokeAsync(context, () => next(context)));
         app.Use((context, next) => filter.InvokeAsync(context, () => next(context)));
         app.UseAuthentication();
         app.UseAuthorization();
