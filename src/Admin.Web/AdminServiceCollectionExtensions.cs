@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using MailHost.Admin.Web.Backend;
 using MailHost.Admin.Web.Components;
 using MailHost.Admin.Web.Security;
 using Microsoft.AspNetCore.Authentication;
@@ -20,7 +21,7 @@ public static class AdminServiceCollectionExtensions
     /// <summary>Absolute session length, however active.</summary>
     public static readonly TimeSpan MaxSession = TimeSpan.FromHours(8);
 
-    public const string LoginTimeClaim = "mailhost:login_utc";
+    public const string LoginTimeClaim = SessionStamp.LoginTimeClaim;
 
     public static IServiceCollection AddMailHostAdmin(this IServiceCollection services)
     {
@@ -30,6 +31,7 @@ public static class AdminServiceCollectionExtensions
         services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, SessionRevalidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<CurrentPasswordCheck>();
         services.AddSingleton<AdminAccessFilter>();
         services.AddAuthorization();
         services.AddAuthentication(LoginEndpoints.Scheme).AddCookie(o =>
@@ -49,12 +51,13 @@ public static class AdminServiceCollectionExtensions
         return services;
     }
 
-    // Sliding renewal re-issues the cookie, so the login time travels as a claim.
+    // Every request: the session length and the security stamp (sign-out and password change replace it,
+    // so a copied cookie stops working). Sliding renewal re-issues the cookie, so both travel as claims.
     private static async Task RejectOldSessions(CookieValidatePrincipalContext context)
     {
-        var claim = context.Principal?.FindFirst(LoginTimeClaim)?.Value;
-        if (claim is null || !long.TryParse(claim, System.Globalization.CultureInfo.InvariantCulture, out var ticks) ||
-            DateTime.UtcNow - new DateTime(ticks, DateTimeKind.Utc) > MaxSession)
+        var accounts = context.HttpContext.RequestServices.GetRequiredService<IAdminAccounts>();
+        var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        if (!await SessionStamp.IsValidAsync(context.Principal, accounts, now, context.HttpContext.RequestAborted))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(LoginEndpoints.Scheme);
@@ -65,7 +68,8 @@ public static class AdminServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         var filter = app.Services.GetRequiredService<AdminAccessFilter>();
-        // Before anything else, login included.
+        // Before anything else, login included; the headers also go on the filter's refusals.
+        app.Use((context, next) => SecurityHeaders.InvokeAsync(context, () => next(context)));
         app.Use((context, next) => filter.InvokeAsync(context, () => next(context)));
         app.UseAuthentication();
         app.UseAuthorization();

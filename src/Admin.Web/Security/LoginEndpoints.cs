@@ -45,20 +45,30 @@ public static class LoginEndpoints
             return Results.Redirect("/login?error=invalid");
         }
         throttle.RecordSuccess(address, userName);
-        var identity = new ClaimsIdentity(
-        [
-            new Claim(ClaimTypes.Name, userName),
-            new Claim(ClaimTypes.Role, "admin"),
-            new Claim(AdminServiceCollectionExtensions.LoginTimeClaim, DateTime.UtcNow.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        ], Scheme);
+        var stamp = await accounts.GetSecurityStampAsync(userName, createIfEmpty: true, context.RequestAborted) ?? "";
+        var identity = new ClaimsIdentity(SessionStamp.NewSessionClaims(userName, stamp, DateTime.UtcNow), Scheme);
         await context.SignInAsync(Scheme, new ClaimsPrincipal(identity), new AuthenticationProperties { IssuedUtc = DateTimeOffset.UtcNow });
         // Only local paths: an open redirect would let a phishing link bounce through the console.
-        var target = returnUrl is { Length: > 0 } r && r.StartsWith('/') && !r.StartsWith("//", StringComparison.Ordinal) && !r.StartsWith("/\\", StringComparison.Ordinal) ? r : "/";
-        return Results.LocalRedirect(target);
+        return Results.LocalRedirect(SafeReturnUrl(returnUrl));
     }
 
-    private static async Task<IResult> LogoutAsync(HttpContext context)
+    /// <summary>
+    /// Only local paths: an open redirect would let a phishing link bounce through the console. Control
+    /// characters (a TAB: browsers drop it, so "/\t/evil" becomes "//evil") and anything LocalRedirect
+    /// would refuse give "/" instead of an exception (HTTP 500).
+    /// </summary>
+    public static string SafeReturnUrl(string? returnUrl) =>
+        returnUrl is { Length: > 0 and <= 2048 } r && r[0] == '/' &&
+        (r.Length == 1 || (r[1] != '/' && r[1] != '\\')) && !r.Any(char.IsControl) ? r : "/";
+
+    private static async Task<IResult> LogoutAsync(HttpContext context, IAdminAccounts accounts)
     {
+        // A new stamp ends this session everywhere, including copies of the cookie (sign-out on a shared
+        // computer, a cookie stolen earlier) and the other tabs' circuits, not only this browser's cookie.
+        if (context.User.Identity?.Name is { Length: > 0 } name)
+        {
+            await accounts.RevokeSessionsAsync(name, context.RequestAborted);
+        }
         await context.SignOutAsync(Scheme);
         return Results.Redirect("/login");
     }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using MailHost.Admin.Web.Backend;
 using MailHost.Server.Auth;
 using MailHost.Shared.Data;
@@ -24,9 +25,37 @@ public sealed class ConsoleAdminAccounts(IDbContextFactory<MailHostDbContext> db
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var user = await db.AdminUsers.FirstAsync(u => u.UserName == userName, cancellationToken);
         user.PasswordHash = hash;
+        // Whoever had a copy of a cookie (or the old password) loses the session in the same commit.
+        user.SecurityStamp = NewStamp();
         db.AuditLog.Add(new AdminAuditEntry { TimeUtc = DateTime.UtcNow, Actor = "console:" + userName, Action = "change admin password", Entity = "AdminUser", OldValue = "", NewValue = userName });
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    public async Task<string?> GetSecurityStampAsync(string userName, bool createIfEmpty, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var user = await db.AdminUsers.FirstOrDefaultAsync(u => u.UserName == userName, cancellationToken);
+        if (user is null)
+        {
+            return null;
+        }
+        if (user.SecurityStamp.Length == 0 && createIfEmpty)
+        {
+            user.SecurityStamp = NewStamp();
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        return user.SecurityStamp;
+    }
+
+    public async Task RevokeSessionsAsync(string userName, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var stamp = NewStamp();
+        await db.AdminUsers.Where(u => u.UserName == userName)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.SecurityStamp, stamp), cancellationToken);
+    }
+
     public string HashPassword(string password) => PasswordHasher.Hash(password);
+
+    private static string NewStamp() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 }

@@ -100,7 +100,18 @@ public sealed partial class ImapCommandReader(LineReader lines, Func<string, Can
                 var file = CreateSpoolFile(spoolDirectory);
                 _spooled.Add(new SpooledLiteral(command.WrittenCount, length, file));
                 spooledBytes += length;
-                if (!await CopyExactAsync(file, length, cancellationToken))
+                bool complete;
+                try
+                {
+                    complete = await CopyExactAsync(file, length, cancellationToken);
+                }
+                catch
+                {
+                    // Connection reset, cancellation or a full disk mid-literal: the files must not outlive the read.
+                    ReleaseSpooled();
+                    throw;
+                }
+                if (!complete)
                 {
                     ReleaseSpooled();
                     return (CommandReadStatus.Closed, []);

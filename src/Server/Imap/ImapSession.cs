@@ -78,7 +78,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
             return new ImapCommandReader(_lines, SendRawAsync, PreAuthMaxCommand, PreAuthMaxCommand, skipRefusedLiterals: false);
         }
         var maxLiteral = (int)Math.Min(int.MaxValue - 1024, Math.Max(1_000_000, _conn.CurrentSnapshot.Server.MaxMessageSize));
-        var spool = Path.Combine(Path.GetDirectoryName(_store.Files.Root)!, "imap-spool");
+        var spool = ImapSpool.DirectoryFor(_store.Files.Root);
         return new ImapCommandReader(_lines, SendRawAsync, maxLiteral, maxLiteral + MaxLine, spoolDirectory: spool);
     }
 
@@ -156,6 +156,8 @@ internal sealed partial class ImapSession : IAsyncDisposable
         }
         finally
         {
+            // A read that failed half-way (reset, timeout, TLS error) leaves its spool files open: close them now.
+            _reader.ReleaseSpooled();
             ImapLog.Ended(_logger, _conn.Id, _logout ? "logout" : "closed");
         }
     }

@@ -62,6 +62,9 @@ internal static class SmtpReplies
     public static readonly SmtpReply LocalError = new(451, "4.3.0", "Local error in processing; try again later");
     public static readonly SmtpReply MailboxFull = new(452, "4.2.2", "Mailbox full; try again later");
     public static readonly SmtpReply MailboxFullForMessage = new(552, "5.2.2", "Mailbox full: message exceeds the recipient's storage quota");
+
+    /// <summary>RFC 3463 X.2.1: the account exists but is disabled (permanent until an admin enables it).</summary>
+    public static readonly SmtpReply MailboxDisabled = new(550, "5.2.1", "Mailbox disabled, not accepting messages");
     public static readonly SmtpReply InsufficientStorage = new(452, "4.3.1", "Insufficient system storage; try again later");
     public static readonly SmtpReply IdleTimeout = new(421, "4.4.2", "Idle timeout, closing connection");
     public static readonly SmtpReply ShuttingDown = new(421, "4.3.2", "Server shutting down");

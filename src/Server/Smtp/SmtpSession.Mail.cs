@@ -144,7 +144,14 @@ internal sealed partial class SmtpSession
             return;
         }
         // Every refusal local delivery would make later is made here instead (no bounce to a possibly forged sender).
-        foreach (var target in decision.Targets.Where(t => t.IsLocal))
+        // A disabled account takes no mail; through an alias its share is dropped, alone it is refused.
+        var targets = decision.Targets.Where(t => !t.IsLocal || !transaction.Snapshot.Accounts.TryGetValue(t.Address, out var a) || a.Enabled).ToList();
+        if (targets.Count == 0)
+        {
+            RefuseRecipient(recipient.ToString(), SmtpReplies.MailboxDisabled, "mailbox disabled");
+            return;
+        }
+        foreach (var target in targets.Where(t => t.IsLocal))
         {
             if (await _services.Store.WouldExceedQuotaAsync(target.Address, transaction.DeclaredSize ?? 0, cancellationToken))
             {
@@ -153,7 +160,7 @@ internal sealed partial class SmtpSession
             }
         }
         var now = _services.Time.GetUtcNow().UtcDateTime;
-        foreach (var target in decision.Targets)
+        foreach (var target in targets)
         {
             transaction.AddRecipient(new QueuedRecipient
             {

@@ -71,6 +71,7 @@ public sealed partial class MailStore : IDisposable
                 _lastUidValidity = Convert.ToInt64(await ScalarAsync(c, null, "SELECT COALESCE(MAX(uidvalidity),0) FROM mailboxes", cancellationToken) ?? 0L, CultureInfo.InvariantCulture);
             }
             await new StoreRecovery(this, _index, _logger).RunAsync(cancellationToken);
+            Imap.ImapSpool.DeleteLeftovers(Imap.ImapSpool.DirectoryFor(Files.Root), _logger);
             _initialized = true;
         }
         finally
