@@ -183,7 +183,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
                 reader.Space();
                 name = reader.Atom().ToUpperInvariant();
                 uid = true;
-                if (name is not ("FETCH" or "STORE" or "COPY" or "MOVE" or "SEARCH" or "EXPUNGE"))
+                if (name is not ("FETCH" or "STORE" or "COPY" or "MOVE" or "SEARCH" or "EXPUNGE" or "SORT" or "THREAD"))
                 {
                     throw new ImapParseException("UID needs FETCH, STORE, COPY, MOVE, SEARCH or EXPUNGE");
                 }
@@ -224,7 +224,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
         var notAuthenticated = name is "STARTTLS" or "LOGIN" or "AUTHENTICATE";
         var authenticated = name is "ENABLE" or "SELECT" or "EXAMINE" or "CREATE" or "DELETE" or "RENAME" or "SUBSCRIBE" or "UNSUBSCRIBE"
             or "LIST" or "LSUB" or "NAMESPACE" or "STATUS" or "APPEND" or "IDLE" or "GETQUOTA" or "GETQUOTAROOT" or "SETQUOTA";
-        var selected = name is "CLOSE" or "UNSELECT" or "EXPUNGE" or "SEARCH" or "FETCH" or "STORE" or "COPY" or "MOVE" or "CHECK";
+        var selected = name is "CLOSE" or "UNSELECT" or "EXPUNGE" or "SEARCH" or "FETCH" or "STORE" or "COPY" or "MOVE" or "CHECK" or "SORT" or "THREAD";
         if (notAuthenticated && _account is not null)
         {
             why = "BAD Already authenticated";
@@ -277,6 +277,8 @@ internal sealed partial class ImapSession : IAsyncDisposable
         "UNSELECT" => CloseAsync(tag, expunge: false, r, ct),
         "EXPUNGE" => ExpungeAsync(tag, uid, r, ct),
         "SEARCH" => SearchAsync(tag, uid, r, ct),
+        "SORT" => SortAsync(tag, uid, r, ct),
+        "THREAD" => ThreadAsync(tag, uid, r, ct),
         "FETCH" => FetchAsync(tag, uid, r, ct),
         "STORE" => StoreAsync(tag, uid, r, ct),
         "COPY" => CopyAsync(tag, uid, move: false, r, ct),
