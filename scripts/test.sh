@@ -25,6 +25,12 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
+# Node IMAP client (imapflow) for the IMAP tests, at the version the lockfile pins.
+command -v npm >/dev/null || { DEBIAN_FRONTEND=noninteractive ${sudo:-} apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }
+if [ ! -d tests/Server.IntegrationTests/Imap/Node/node_modules/imapflow ]; then
+  (cd tests/Server.IntegrationTests/Imap/Node && npm ci --no-audit --no-fund --silent) || echo "npm ci failed: the imapflow tests will fail"
+fi
+
 results=TestResults
 rm -rf "$results"
 dotnet build MailHost.sln -c Debug -warnaserror -nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }

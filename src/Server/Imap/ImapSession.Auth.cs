@@ -178,6 +178,11 @@ internal sealed partial class ImapSession
                 _condStore = true;
                 enabled.Add("CONDSTORE");
             }
+            else if (cap == "QRESYNC")
+            {
+                EnableQresync();
+                enabled.Add("QRESYNC");
+            }
             else if (cap == "IMAP4REV2")
             {
                 _rev2 = true;

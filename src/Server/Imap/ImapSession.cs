@@ -327,14 +327,16 @@ internal sealed partial class ImapSession : IAsyncDisposable
         }
         selected.Version = version;
         AnnounceNewKeywords(fresh);
+        var gone = new List<(int Seq, long Uid)>();
         for (var i = selected.Messages.Count - 1; i >= 0; i--)
         {
             if (!freshByUid.ContainsKey(selected.Messages[i].Uid))
             {
-                _out.Line($"* {i + 1} EXPUNGE");
+                gone.Add((i + 1, selected.Messages[i].Uid));
                 selected.Messages.RemoveAt(i);
             }
         }
+        WriteExpunged(gone);
         for (var i = 0; i < selected.Messages.Count; i++)
         {
             var old = selected.Messages[i];
