@@ -59,6 +59,9 @@ public sealed class MailConnection : IAsyncDisposable
         Tls = new TlsInfo(ssl.SslProtocol.ToString(), ssl.NegotiatedCipherSuite.ToString(), ssl.TargetHostName);
     }
 
+    /// <summary>COMPRESS=DEFLATE (RFC 4978): from now on the stream is compressed both ways.</summary>
+    internal void StartCompression() => Stream = new Protocol.DeflateDuplexStream(Stream);
+
     public async ValueTask DisposeAsync()
     {
         try

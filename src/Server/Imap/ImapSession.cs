@@ -223,7 +223,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
         }
         var notAuthenticated = name is "STARTTLS" or "LOGIN" or "AUTHENTICATE";
         var authenticated = name is "ENABLE" or "SELECT" or "EXAMINE" or "CREATE" or "DELETE" or "RENAME" or "SUBSCRIBE" or "UNSUBSCRIBE"
-            or "LIST" or "LSUB" or "NAMESPACE" or "STATUS" or "APPEND" or "IDLE" or "GETQUOTA" or "GETQUOTAROOT" or "SETQUOTA";
+            or "LIST" or "LSUB" or "NAMESPACE" or "STATUS" or "APPEND" or "IDLE" or "GETQUOTA" or "GETQUOTAROOT" or "SETQUOTA" or "COMPRESS";
         var selected = name is "CLOSE" or "UNSELECT" or "EXPUNGE" or "SEARCH" or "FETCH" or "STORE" or "COPY" or "MOVE" or "CHECK" or "SORT" or "THREAD";
         if (notAuthenticated && _account is not null)
         {
@@ -273,6 +273,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
         "GETQUOTA" => GetQuotaAsync(tag, r, ct),
         "SETQUOTA" => SetQuotaAsync(tag, r),
         "IDLE" => IdleAsync(tag, r, ct),
+        "COMPRESS" => CompressAsync(tag, r, ct),
         "CLOSE" => CloseAsync(tag, expunge: true, r, ct),
         "UNSELECT" => CloseAsync(tag, expunge: false, r, ct),
         "EXPUNGE" => ExpungeAsync(tag, uid, r, ct),
@@ -380,7 +381,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
         _selected?.Dispose();
         _reader.ReleaseSpooled();
         _activity.Add(_log);
-        await TlsClose.ShutdownAsync(_conn.Stream);
+        await TlsClose.ShutdownAsync(_conn.Stream is DeflateDuplexStream deflate ? deflate.Inner : _conn.Stream);
         await _pipe.CompleteAsync();
     }
 }

@@ -90,6 +90,8 @@ public sealed partial class QresyncTests(ConformanceFixture fixture)
               const c = new ImapFlow(options(true));
               await c.connect();
               console.log('enabled', [...c.enabled].sort().join(' '));
+              // imapflow turns on COMPRESS=DEFLATE whenever it is offered: the whole session below runs compressed.
+              console.log('compress', !!c._deflate);
               let box = await c.mailboxOpen('INBOX');
               const uidValidity = box.uidValidity, modseq = box.highestModseq;
               console.log('open', box.exists, typeof modseq);
@@ -118,6 +120,7 @@ public sealed partial class QresyncTests(ConformanceFixture fixture)
         var output = await NodeClient.RunAsync(script, null, fixture.Port("imaps").ToString(CultureInfo.InvariantCulture), user);
         Assert.Contains("QRESYNC", output);
         Assert.Contains("open 4 bigint", output);
+        Assert.Contains("compress true", output);
         // The reopen with the old UIDVALIDITY/HIGHESTMODSEQ reports uid 3 as VANISHED (EARLIER) and uid 2's new flag.
         Assert.Contains("expunge 3 vanished earlier", output);
         Assert.Contains("flags 2 \\Flagged", output);
