@@ -15,6 +15,7 @@ command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
 [ -x /usr/sbin/unbound ] || need+=(unbound)
 command -v ldns-signzone >/dev/null || need+=(ldnsutils)
 command -v mbsync >/dev/null || need+=(isync)
+command -v fetchmail >/dev/null || need+=(fetchmail)
 command -v openssl >/dev/null || need+=(openssl)
 command -v curl >/dev/null || need+=(curl)
 command -v gsasl >/dev/null || need+=(gsasl)
@@ -26,6 +27,12 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Node IMAP client (imapflow) for the IMAP tests, at the version the lockfile pins.
+command -v npm >/dev/null || { DEBIAN_FRONTEND=noninteractive ${sudo:-} apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }
+if [ ! -d tests/Server.IntegrationTests/Imap/Node/node_modules/imapflow ]; then
+  (cd tests/Server.IntegrationTests/Imap/Node && npm ci --no-audit --no-fund --silent) || echo "npm ci failed: the imapflow tests will fail"
 fi
 
 results=TestResults

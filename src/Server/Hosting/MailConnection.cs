@@ -74,6 +74,9 @@ public sealed class MailConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>COMPRESS=DEFLATE (RFC 4978): from now on the stream is compressed both ways.</summary>
+    internal void StartCompression() => Stream = new Protocol.DeflateDuplexStream(Stream);
+
     public async ValueTask DisposeAsync()
     {
         try

@@ -40,7 +40,7 @@ internal sealed partial class ImapSession
             caps.Add("SASL-IR");
         }
         caps.AddRange(["LITERAL+", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN", "LIST-EXTENDED", "SPECIAL-USE", "ESEARCH", "ID", "BINARY",
-            "MULTIAPPEND", "LIST-STATUS", "CREATE-SPECIAL-USE", $"APPENDLIMIT={AppendLimit}", "QUOTA", "QUOTA=RES-STORAGE", "CONDSTORE"]);
+            "MULTIAPPEND", "LIST-STATUS", "CREATE-SPECIAL-USE", $"APPENDLIMIT={AppendLimit}", "QUOTA", "QUOTA=RES-STORAGE", "CONDSTORE", .. ExtensionCapabilities]);
         return string.Join(' ', caps);
     }
 
@@ -237,6 +237,11 @@ internal sealed partial class ImapSession
             {
                 _condStore = true;
                 enabled.Add("CONDSTORE");
+            }
+            else if (cap == "QRESYNC")
+            {
+                EnableQresync();
+                enabled.Add("QRESYNC");
             }
             else if (cap == "IMAP4REV2")
             {

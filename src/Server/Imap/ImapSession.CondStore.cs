@@ -11,31 +11,43 @@ internal sealed partial class ImapSession
 {
     private bool _condStore;
 
-    /// <summary>SELECT parameters: (CONDSTORE) enables CONDSTORE; others are refused (RFC 4466 §2.1).</summary>
-    private void ReadSelectParameters(ImapReader r)
+    /// <summary>SELECT parameters: (CONDSTORE) enables CONDSTORE, QRESYNC (...) asks for a quick resync; others are refused (RFC 4466 §2.1).</summary>
+    private QresyncSelect? ReadSelectParameters(ImapReader r)
     {
+        QresyncSelect? qresync = null;
         r.Expect('(');
         while (!r.TryChar(')'))
         {
             r.TryChar(' ');
             var name = r.Atom().ToUpperInvariant();
-            if (name != "CONDSTORE")
+            if (name == "QRESYNC")
+            {
+                qresync = ReadQresyncParameter(r);
+            }
+            else if (name != "CONDSTORE")
             {
                 throw new ImapParseException($"unknown SELECT parameter {name}");
             }
             _condStore = true;
         }
+        return qresync;
     }
 
-    /// <summary>FETCH modifiers: (CHANGEDSINCE n) (RFC 7162 §3.1.4.1); returns the mod-sequence or null.</summary>
-    private ulong? ReadFetchModifiers(ImapReader r)
+    /// <summary>FETCH modifiers: (CHANGEDSINCE n [VANISHED]) (RFC 7162 §3.1.4.1, §3.2.6); returns the mod-sequence or null.</summary>
+    private ulong? ReadFetchModifiers(ImapReader r, out bool vanished)
     {
         ulong? changedSince = null;
+        vanished = false;
         r.Expect('(');
         while (!r.TryChar(')'))
         {
             r.TryChar(' ');
             var name = r.Atom().ToUpperInvariant();
+            if (name == "VANISHED")
+            {
+                vanished = true;
+                continue;
+            }
             if (name != "CHANGEDSINCE")
             {
                 throw new ImapParseException($"unknown FETCH modifier {name}");

@@ -18,17 +18,14 @@ internal sealed partial class ImapSession
     {
         r.Space();
         var name = MailboxName(r.AString());
-        if (r.TryChar(' '))
-        {
-            ReadSelectParameters(r);
-        }
+        var qresync = r.TryChar(' ') ? ReadSelectParameters(r) : null;
         r.End();
         // RFC 9051 §6.3.2: a failed SELECT still leaves the previous mailbox closed.
         if (_selected is not null)
         {
             _selected.Dispose();
             _selected = null;
-            if (_rev2)
+            if (_rev2 || _qresync)
             {
                 _out.Line("* OK [CLOSED] Previous mailbox closed");
             }
@@ -64,6 +61,7 @@ internal sealed partial class ImapSession
         {
             _out.Raw("* LIST () \"/\" ").AString(DisplayName(box.Name)).Raw("\r\n");
         }
+        await QresyncSelectedAsync(qresync, ct);
         _out.Line($"{tag} OK [{(readOnly ? "READ-ONLY" : "READ-WRITE")}] {(readOnly ? "EXAMINE" : "SELECT")} completed");
     }
 

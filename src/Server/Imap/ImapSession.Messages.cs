@@ -14,8 +14,14 @@ internal sealed partial class ImapSession
         var set = r.SequenceSet();
         r.Space();
         var items = FetchItem.ParseList(r);
-        var changedSince = r.TryChar(' ') ? ReadFetchModifiers(r) : null;
+        var vanished = false;
+        var changedSince = r.TryChar(' ') ? ReadFetchModifiers(r, out vanished) : null;
         r.End();
+        if (vanished && (!uid || changedSince is null || !_qresync))
+        {
+            // RFC 7162 §3.2.6: VANISHED only in UID FETCH, with CHANGEDSINCE, after ENABLE QRESYNC.
+            throw new ImapParseException("VANISHED needs UID FETCH, CHANGEDSINCE and ENABLE QRESYNC");
+        }
         if (items.Any(i => i.Kind == FetchKind.ModSeq))
         {
             _condStore = true;
@@ -29,6 +35,10 @@ internal sealed partial class ImapSession
             items.Insert(0, new FetchItem(FetchKind.Uid));
         }
         await SyncAsync(allowExpunge: uid, ct);
+        if (vanished)
+        {
+            await WriteVanishedEarlierAsync(set, changedSince!.Value, ct);
+        }
         var targets = Selected.Resolve(set, uid);
         if (changedSince is { } since)
         {

@@ -185,7 +185,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
                 reader.Space();
                 name = reader.Atom().ToUpperInvariant();
                 uid = true;
-                if (name is not ("FETCH" or "STORE" or "COPY" or "MOVE" or "SEARCH" or "EXPUNGE"))
+                if (name is not ("FETCH" or "STORE" or "COPY" or "MOVE" or "SEARCH" or "EXPUNGE" or "SORT" or "THREAD"))
                 {
                     throw new ImapParseException("UID needs FETCH, STORE, COPY, MOVE, SEARCH or EXPUNGE");
                 }
@@ -225,8 +225,8 @@ internal sealed partial class ImapSession : IAsyncDisposable
         }
         var notAuthenticated = name is "STARTTLS" or "LOGIN" or "AUTHENTICATE";
         var authenticated = name is "ENABLE" or "SELECT" or "EXAMINE" or "CREATE" or "DELETE" or "RENAME" or "SUBSCRIBE" or "UNSUBSCRIBE"
-            or "LIST" or "LSUB" or "NAMESPACE" or "STATUS" or "APPEND" or "IDLE" or "GETQUOTA" or "GETQUOTAROOT" or "SETQUOTA";
-        var selected = name is "CLOSE" or "UNSELECT" or "EXPUNGE" or "SEARCH" or "FETCH" or "STORE" or "COPY" or "MOVE" or "CHECK";
+            or "LIST" or "LSUB" or "NAMESPACE" or "STATUS" or "APPEND" or "IDLE" or "GETQUOTA" or "GETQUOTAROOT" or "SETQUOTA" or "COMPRESS";
+        var selected = name is "CLOSE" or "UNSELECT" or "EXPUNGE" or "SEARCH" or "FETCH" or "STORE" or "COPY" or "MOVE" or "CHECK" or "SORT" or "THREAD";
         if (notAuthenticated && _account is not null)
         {
             why = "BAD Already authenticated";
@@ -275,10 +275,13 @@ internal sealed partial class ImapSession : IAsyncDisposable
         "GETQUOTA" => GetQuotaAsync(tag, r, ct),
         "SETQUOTA" => SetQuotaAsync(tag, r),
         "IDLE" => IdleAsync(tag, r, ct),
+        "COMPRESS" => CompressAsync(tag, r, ct),
         "CLOSE" => CloseAsync(tag, expunge: true, r, ct),
         "UNSELECT" => CloseAsync(tag, expunge: false, r, ct),
         "EXPUNGE" => ExpungeAsync(tag, uid, r, ct),
         "SEARCH" => SearchAsync(tag, uid, r, ct),
+        "SORT" => SortAsync(tag, uid, r, ct),
+        "THREAD" => ThreadAsync(tag, uid, r, ct),
         "FETCH" => FetchAsync(tag, uid, r, ct),
         "STORE" => StoreAsync(tag, uid, r, ct),
         "COPY" => CopyAsync(tag, uid, move: false, r, ct),
@@ -327,14 +330,16 @@ internal sealed partial class ImapSession : IAsyncDisposable
         }
         selected.Version = version;
         AnnounceNewKeywords(fresh);
+        var gone = new List<(int Seq, long Uid)>();
         for (var i = selected.Messages.Count - 1; i >= 0; i--)
         {
             if (!freshByUid.ContainsKey(selected.Messages[i].Uid))
             {
-                _out.Line($"* {i + 1} EXPUNGE");
+                gone.Add((i + 1, selected.Messages[i].Uid));
                 selected.Messages.RemoveAt(i);
             }
         }
+        WriteExpunged(gone);
         for (var i = 0; i < selected.Messages.Count; i++)
         {
             var old = selected.Messages[i];
@@ -378,7 +383,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
         _selected?.Dispose();
         _reader.ReleaseSpooled();
         _activity.Add(_log);
-        await TlsClose.ShutdownAsync(_conn.Stream);
+        await TlsClose.ShutdownAsync(_conn.Stream is DeflateDuplexStream deflate ? deflate.Inner : _conn.Stream);
         await _pipe.CompleteAsync();
     }
 }

@@ -190,11 +190,12 @@ public sealed partial class MailStore
         }
         await _index.WriteAsync(async (c, tx) =>
         {
-            await NextModSeqAsync(c, tx, mailboxId, cancellationToken);
+            var modSeq = await NextModSeqAsync(c, tx, mailboxId, cancellationToken);
             foreach (var m in victims)
             {
                 await ExecuteAsync(c, tx, "DELETE FROM messages WHERE mailbox_id=$m AND uid=$u", cancellationToken, ("$m", mailboxId), ("$u", m.Uid));
             }
+            await RecordExpungedAsync(c, tx, mailboxId, victims.Select(v => v.Uid), modSeq, cancellationToken);
             await RecordPendingDeletesAsync(c, tx, victims.Select(v => v.File), cancellationToken);
             return 0;
         }, cancellationToken);

@@ -68,6 +68,7 @@ public sealed partial class MailStore : IDisposable
             await _index.CreateSchemaAsync(cancellationToken);
             await using (var c = await _index.OpenAsync(cancellationToken))
             {
+                await CreateExpungedSchemaAsync(c, cancellationToken);
                 _lastUidValidity = Convert.ToInt64(await ScalarAsync(c, null, "SELECT COALESCE(MAX(uidvalidity),0) FROM mailboxes", cancellationToken) ?? 0L, CultureInfo.InvariantCulture);
             }
             await new StoreRecovery(this, _index, _logger).RunAsync(cancellationToken);
