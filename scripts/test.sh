@@ -13,6 +13,7 @@ command -v sqlite3 >/dev/null || need+=(sqlite3)
 /usr/bin/python3 -c 'import dkim' 2>/dev/null || need+=(python3-dkim)
 command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
 command -v mbsync >/dev/null || need+=(isync)
+[ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
 command -v openssl >/dev/null || need+=(openssl)
 command -v curl >/dev/null || need+=(curl)
 # swaks needs Perl's TLS modules for STARTTLS/--tlsc; --no-install-recommends leaves them out.
