@@ -9,20 +9,34 @@ public static class EnvelopeFormatter
     {
         ArgumentNullException.ThrowIfNull(r);
         ArgumentNullException.ThrowIfNull(message);
-        var from = message.Header("From");
+        var from = All(message, "From");
         r.Raw("(");
         r.String(message.Header("Date")).Raw(" ");
         r.String(message.Header("Subject")).Raw(" ");
         Addresses(r, from).Raw(" ");
         // RFC 9051 §7.5.2: Sender and Reply-To default to From when absent.
-        Addresses(r, message.Header("Sender") ?? from).Raw(" ");
-        Addresses(r, message.Header("Reply-To") ?? from).Raw(" ");
-        Addresses(r, message.Header("To")).Raw(" ");
-        Addresses(r, message.Header("Cc")).Raw(" ");
-        Addresses(r, message.Header("Bcc")).Raw(" ");
+        Addresses(r, All(message, "Sender") ?? from).Raw(" ");
+        Addresses(r, All(message, "Reply-To") ?? from).Raw(" ");
+        Addresses(r, All(message, "To")).Raw(" ");
+        Addresses(r, All(message, "Cc")).Raw(" ");
+        Addresses(r, All(message, "Bcc")).Raw(" ");
         r.String(message.Header("In-Reply-To")).Raw(" ");
         r.String(message.Header("Message-ID"));
         r.Raw(")");
+    }
+
+    /// <summary>Every field of that name, joined: a message with two From or To fields lists all their addresses, as Dovecot does.</summary>
+    private static string? All(MimeEntity message, string name)
+    {
+        string? joined = null;
+        foreach (var h in message.Headers)
+        {
+            if (string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                joined = joined is null ? h.Value : joined + ", " + h.Value;
+            }
+        }
+        return joined;
     }
 
     private static ImapResponse Addresses(ImapResponse r, string? value)
@@ -48,7 +62,7 @@ public static class EnvelopeFormatter
                 // A NIL host means "group start" (RFC 9051 §7.5.2): use Dovecot's placeholders so a strict client keeps its place.
                 var mailbox = string.IsNullOrEmpty(a.Mailbox) ? "MISSING_MAILBOX" : a.Mailbox;
                 var host = string.IsNullOrEmpty(a.Host) ? "MISSING_DOMAIN" : a.Host;
-                r.Raw("(").String(a.Name).Raw(" NIL ").String(mailbox).Raw(" ").String(host).Raw(")");
+                r.Raw("(").String(a.Name).Raw(" ").String(a.Route).Raw(" ").String(mailbox).Raw(" ").String(host).Raw(")");
             }
         }
         return r.Raw(")");

@@ -33,7 +33,7 @@ public sealed record FetchItem(FetchKind Kind, string Section = "", bool Peek = 
     public const int MaxItems = 100;
 
     /// <summary>Part numbers in a section ("1.2.3"): deeper than any message MimeParser builds, bounded so a path stays cheap.</summary>
-    public const int MaxSectionParts = 64;
+    public const int MaxSectionParts = 128;
 
     public static List<FetchItem> ParseList(ImapReader r)
     {

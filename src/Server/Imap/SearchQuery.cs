@@ -235,7 +235,7 @@ public sealed class SearchQuery
     private static DateOnly? SentDate(SearchCandidate c)
     {
         var header = c.Parsed.Header("Date");
-        return header is not null && DateParser.TryParse(header, out var d) ? DateOnly.FromDateTime(d.DateTime) : null;
+        return header is not null && MimeKit.Utils.DateUtils.TryParse(header, out var d) ? DateOnly.FromDateTime(d.DateTime) : null;
     }
 
     private static bool Contains(string haystack, string needle) => haystack.Contains(needle, StringComparison.OrdinalIgnoreCase);

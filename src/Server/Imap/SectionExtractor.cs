@@ -82,6 +82,10 @@ public static class SectionExtractor
             {
                 current = inner;
             }
+            else if (i > 0 && current.IsMessage)
+            {
+                return null; // an encoded message/rfc822 has no parts to address
+            }
             var n = path[i];
             if (current.IsMultipart)
             {

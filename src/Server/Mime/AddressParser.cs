@@ -3,12 +3,16 @@ using System.Text;
 namespace MailHost.Server.Mime;
 
 /// <summary>One mailbox of an address list, or a group start (Mailbox null, Name = group) / end (all null).</summary>
-public sealed record MailAddress(string? Name, string? Mailbox, string? Host, bool GroupStart = false, bool GroupEnd = false)
+public sealed record MailAddress(string? Name, string? Mailbox, string? Host, bool GroupStart = false, bool GroupEnd = false, string? Route = null)
 {
     public string Address => Host is null ? Mailbox ?? "" : $"{Mailbox}@{Host}";
 }
 
-/// <summary>RFC 5322 §3.4 address lists, lenient: comments dropped, obsolete routes ignored, junk tolerated.</summary>
+/// <summary>
+/// RFC 5322 §3.4 address lists, lenient, as IMAP's ENVELOPE needs them (MimeKit decodes the phrase, which
+/// ENVELOPE must send as it came): a comment names an address that has no phrase ("user@host (Real Name)"),
+/// obsolete source routes (§4.4) are kept for the envelope's adl, quoted local parts are unquoted, junk tolerated.
+/// </summary>
 public static class AddressParser
 {
     public static List<MailAddress> Parse(string? value)
@@ -27,9 +31,16 @@ public static class AddressParser
             string? angle = null;
             var bare = new StringBuilder();
             var groupStarted = false;
+            string? comment = null;
             while (i < tokens.Count && tokens[i] is not "," and not ";")
             {
                 var t = tokens[i];
+                if (t.StartsWith('('))
+                {
+                    comment = t[1..^1].Trim();
+                    i++;
+                    continue;
+                }
                 if (t == ":" && angle is null && !groupStarted)
                 {
                     result.Add(new MailAddress(phrase.ToString().Trim(), null, null, GroupStart: true));
@@ -55,14 +66,15 @@ public static class AddressParser
                 }
                 i++;
             }
+            var fallback = string.IsNullOrEmpty(comment) ? null : comment;
             if (angle is not null)
             {
                 var name = phrase.ToString().Trim();
-                result.Add(Split(angle, name.Length == 0 ? null : name));
+                result.Add(Split(angle, name.Length == 0 ? fallback : name));
             }
             else if (bare.Length > 0)
             {
-                result.Add(Split(bare.ToString(), null));
+                result.Add(Split(bare.ToString(), fallback));
             }
             if (i < tokens.Count && tokens[i] == ";")
             {
@@ -75,14 +87,21 @@ public static class AddressParser
 
     private static MailAddress Split(string addr, string? name)
     {
-        // Drop an obsolete source route "@a,@b:" (RFC 5322 §4.4).
+        // An obsolete source route "@a,@b:" (RFC 5322 §4.4) is the envelope's adl (RFC 9051 §7.5.2).
+        string? route = null;
         var colon = addr.LastIndexOf(':');
         if (colon >= 0 && addr.StartsWith('@'))
         {
+            route = addr[..colon];
             addr = addr[(colon + 1)..];
         }
         var at = addr.LastIndexOf('@');
-        return at < 0 ? new MailAddress(name, addr, null) : new MailAddress(name, addr[..at], addr[(at + 1)..]);
+        var local = at < 0 ? addr : addr[..at];
+        if (local.Length >= 2 && local[0] == '"' && local[^1] == '"')
+        {
+            local = HeaderParameters.Unquote(local);
+        }
+        return new MailAddress(name, local, at < 0 ? null : addr[(at + 1)..], Route: route);
     }
 
     private static string StripComments(string s)
@@ -125,6 +144,7 @@ public static class AddressParser
             }
             else if (c == '(')
             {
+                var start = i;
                 var depth = 0;
                 while (i < s.Length)
                 {
@@ -143,6 +163,9 @@ public static class AddressParser
                     }
                     i++;
                 }
+                // Kept as a token (outer parentheses included): it may be the address's display name.
+                var end = Math.Min(i, s.Length);
+                tokens.Add(depth == 0 ? s[start..end] : s[start..end] + ")");
             }
             else if (c == '"')
             {

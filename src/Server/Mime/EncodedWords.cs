@@ -52,6 +52,9 @@ public static partial class EncodedWords
 /// <summary>The charsets we can decode without the code-pages provider.</summary>
 public static class Charsets
 {
+    /// <summary>Legacy sets (windows-125x, KOI8-R, Shift_JIS, ISO-2022-JP …) come from the code-pages provider, also when no host registered it.</summary>
+    static Charsets() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
     public static Encoding? Find(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -61,7 +64,7 @@ public static class Charsets
                 return Encoding.UTF8;
             case "us-ascii" or "ascii":
                 return Encoding.ASCII;
-            case "iso-8859-1" or "latin1" or "iso8859-1" or "windows-1252" or "cp1252":
+            case "iso-8859-1" or "latin1" or "iso8859-1":
                 return Encoding.Latin1;
             case "utf-16":
                 return Encoding.Unicode;

@@ -18,6 +18,7 @@ public sealed record HeaderParameters(string Value, IReadOnlyList<KeyValuePair<s
         var parts = SplitOutsideQuotes(header);
         var list = new List<KeyValuePair<string, string>>();
         var continued = new Dictionary<string, SortedDictionary<int, string>>(StringComparer.OrdinalIgnoreCase);
+        var extended = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var part in parts.Skip(1))
         {
             var eq = part.IndexOf('=', StringComparison.Ordinal);
@@ -29,7 +30,7 @@ public sealed record HeaderParameters(string Value, IReadOnlyList<KeyValuePair<s
             var value = Unquote(part[(eq + 1)..].Trim());
             // RFC 2231 §3: name*0, name*1 … continuations; name* with charset''value.
             var star = name.IndexOf('*', StringComparison.Ordinal);
-            if (star > 0 && decodeExtended)
+            if (star > 0)
             {
                 var baseName = name[..star];
                 var rest = name[(star + 1)..].TrimEnd('*');
@@ -38,14 +39,19 @@ public sealed record HeaderParameters(string Value, IReadOnlyList<KeyValuePair<s
                 {
                     continued[baseName] = pieces = [];
                 }
-                pieces[index] = name.EndsWith('*') ? DecodeExtended(value, index == 0) : value;
+                if (name.EndsWith('*'))
+                {
+                    extended.Add(baseName);
+                }
+                // Undecoded (for a client without UTF-8), the pieces are still joined, under "name*" when encoded, as Dovecot does.
+                pieces[index] = name.EndsWith('*') && decodeExtended ? DecodeExtended(value, index == 0) : value;
                 continue;
             }
             list.Add(new(name, value));
         }
         foreach (var (name, pieces) in continued)
         {
-            list.Add(new(name, string.Concat(pieces.Values)));
+            list.Add(new(decodeExtended || !extended.Contains(name) ? name : name + "*", string.Concat(pieces.Values)));
         }
         return new HeaderParameters(parts[0].Trim(), list);
     }

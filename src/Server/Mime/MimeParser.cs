@@ -1,139 +1,171 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Kit = MimeKit;
+
 namespace MailHost.Server.Mime;
 
 /// <summary>
-/// Parses message bytes into a <see cref="MimeEntity"/> tree (RFC 2045/2046). Best effort on
-/// malformed input: a missing boundary yields a part running to the end, a missing header/body
-/// separator an empty body; nesting is capped so hostile input cannot exhaust the stack.
+/// Parses message bytes into a <see cref="MimeEntity"/> tree through MimeKit's parser (RFC 2045/2046),
+/// keeping only the stream offsets MimeKit reports for each entity and the raw header fields, so
+/// IMAP sections are byte ranges of the stored message. MimeKit's handling of malformed mail (a
+/// nested multipart reusing its parent's boundary, boundaries that are prefixes of one another,
+/// missing boundaries) is what real servers do; nesting is capped so hostile input stays cheap.
+/// Callers keep MimeKit behind the header-size limit enforced at intake (HeaderLimitScanner):
+/// its header parsing is quadratic in one field's size.
 /// </summary>
 public static class MimeParser
 {
-    private const int MaxDepth = 30;
+    /// <summary>Deeper nesting is treated as an opaque leaf (Dovecot stops at 100 levels too).</summary>
+    public const int MaxDepth = 100;
 
-    public static MimeEntity Parse(ReadOnlyMemory<byte> message) => ParseEntity(message.Span, 0, message.Length, 0, digestDefault: false);
+    private static readonly Kit.ParserOptions Options = new() { MaxMimeDepth = MaxDepth };
 
-    private static MimeEntity ParseEntity(ReadOnlySpan<byte> all, int start, int end, int depth, bool digestDefault)
+    public static MimeEntity Parse(ReadOnlyMemory<byte> message)
     {
-        var span = all[start..end];
-        var headerLength = FindHeaderEnd(span, out var bodyStart);
-        var headers = HeaderParser.Parse(span[..headerLength]);
-        var ctHeader = headers.FirstOrDefault(h => string.Equals(h.Name, "Content-Type", StringComparison.OrdinalIgnoreCase))?.Value;
-        var contentType = HeaderParameters.Parse(ctHeader);
-        var (type, subtype) = SplitMediaType(contentType.Value, digestDefault);
-        var entity = new MimeEntity
+        var stream = MemoryMarshal.TryGetArray(message, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(message.ToArray(), writable: false);
+        using (stream)
         {
-            HeaderOffset = start,
-            HeaderLength = bodyStart,
-            BodyOffset = start + bodyStart,
-            BodyLength = end - start - bodyStart,
-            Headers = headers,
-            ContentType = contentType,
-            MediaType = type,
-            MediaSubtype = subtype,
-        };
-        if (depth >= MaxDepth)
-        {
-            return entity;
+            return Parse(stream, message.Span);
         }
-        if (type == "multipart" && contentType.Get("boundary") is { Length: > 0 } boundary)
+    }
+
+    private static MimeEntity Parse(Stream stream, ReadOnlySpan<byte> bytes)
+    {
+        var spans = new Dictionary<object, (long Begin, long HeadersEnd, long End)>(ReferenceEqualityComparer.Instance);
+        var begins = new Dictionary<object, long>(ReferenceEqualityComparer.Instance);
+        var parser = new Kit.MimeParser(Options, stream, Kit.MimeFormat.Entity, persistent: true);
+        parser.MimeMessageBegin += (_, e) => begins[e.Message] = e.BeginOffset;
+        parser.MimeMessageEnd += (_, e) => spans[e.Message] = (begins[e.Message], e.HeadersEndOffset, e.EndOffset);
+        parser.MimeEntityBegin += (_, e) => begins[e.Entity] = e.BeginOffset;
+        parser.MimeEntityEnd += (_, e) => spans[e.Entity] = (begins[e.Entity], e.HeadersEndOffset, e.EndOffset);
+        Kit.MimeMessage message;
+        try
         {
-            foreach (var (partStart, partEnd) in SplitParts(all, entity.BodyOffset, end, boundary))
-            {
-                entity.Children.Add(ParseEntity(all, partStart, partEnd, depth + 1, subtype == "digest"));
-            }
+            message = parser.ParseMessage();
         }
-        else if (entity.IsMessage && entity.TransferEncoding is null or "7bit" or "8bit" or "binary")
+        catch (FormatException)
         {
-            entity.Message = ParseEntity(all, entity.BodyOffset, end, depth + 1, digestDefault: false);
+            // No header block MimeKit accepts: the fields that parse, and one text/plain body after the first blank line.
+            var bodyStart = HeaderEnd(bytes);
+            return Node(HeaderParser.Parse(bytes[..bodyStart]), 0, bodyStart, bytes.Length, "text", "plain");
+        }
+        return FromMessage(message, spans);
+    }
+
+    private static MimeEntity FromMessage(Kit.MimeMessage message, Dictionary<object, (long Begin, long HeadersEnd, long End)> spans)
+    {
+        var (begin, headersEnd, end) = spans[message];
+        // A message's headers hold its body entity's Content-* fields too: the node is the body, with all the headers.
+        return message.Body is { } body
+            ? FromEntity(body, spans, MessageHeaders(message, body), begin, headersEnd, end)
+            : Node(Convert(message.Headers), begin, headersEnd, end, "text", "plain");
+    }
+
+    private static MimeEntity FromEntity(Kit.MimeEntity kit, Dictionary<object, (long Begin, long HeadersEnd, long End)> spans, List<MimeHeader>? headers, long begin, long headersEnd, long end)
+    {
+        if (headers is null)
+        {
+            (begin, headersEnd, end) = spans[kit];
+            headers = Convert(kit.Headers);
+        }
+        var entity = Node(headers, begin, headersEnd, end, kit.ContentType.MediaType, kit.ContentType.MediaSubtype);
+        switch (kit)
+        {
+            case Kit.Multipart multipart:
+                foreach (var child in multipart)
+                {
+                    entity.Children.Add(FromEntity(child, spans, null, 0, 0, 0));
+                }
+                break;
+            case Kit.MessagePart { Message: { } inner } when spans.ContainsKey(inner):
+                entity.Message = FromMessage(inner, spans);
+                break;
         }
         return entity;
     }
 
-    private static (string Type, string Subtype) SplitMediaType(string value, bool digestDefault)
+    private static MimeEntity Node(List<MimeHeader> headers, long begin, long headersEnd, long end, string type, string subtype)
     {
-        var slash = value.IndexOf('/', StringComparison.Ordinal);
-        if (slash <= 0 || slash == value.Length - 1)
+        var ct = headers.FirstOrDefault(h => string.Equals(h.Name, "Content-Type", StringComparison.OrdinalIgnoreCase))?.Value;
+        var bodyStart = (int)Math.Min(headersEnd, end);
+        // RFC 2045 §5.2: a syntactically invalid Content-Type means text/plain (MimeKit says application/octet-stream).
+        var valid = ct is null || IsMediaType(HeaderParameters.Parse(ct).Value);
+        return new MimeEntity
         {
-            return digestDefault ? ("message", "rfc822") : ("text", "plain");
-        }
-        return (value[..slash].Trim().ToLowerInvariant(), value[(slash + 1)..].Trim().ToLowerInvariant());
+            HeaderOffset = (int)begin,
+            HeaderLength = bodyStart - (int)begin,
+            BodyOffset = bodyStart,
+            BodyLength = (int)end - bodyStart,
+            Headers = headers,
+            ContentType = HeaderParameters.Parse(ct),
+            MediaType = valid ? type.ToLowerInvariant() : "text",
+            MediaSubtype = valid ? subtype.ToLowerInvariant() : "plain",
+        };
     }
 
-    /// <summary>Length of the header block including the blank line; <paramref name="bodyStart"/> where the body begins.</summary>
-    private static int FindHeaderEnd(ReadOnlySpan<byte> span, out int bodyStart)
+    private static bool IsMediaType(string value)
     {
-        // An entity with no headers starts with its blank line (RFC 2046 §5.1.1 parts may have none).
-        if (span.StartsWith("\r\n"u8))
+        var slash = value.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 && slash < value.Length - 1;
+    }
+
+    /// <summary>Where the body begins: after the first empty line (CRLF or bare LF), else nowhere (all header).</summary>
+    private static int HeaderEnd(ReadOnlySpan<byte> bytes)
+    {
+        for (var i = 0; i < bytes.Length; i++)
         {
-            bodyStart = 2;
-            return 0;
-        }
-        if (span.StartsWith("\n"u8))
-        {
-            bodyStart = 1;
-            return 0;
-        }
-        for (var i = 0; i < span.Length; i++)
-        {
-            if (span[i] != '\n')
+            if (bytes[i] != '\n' && i != 0)
             {
                 continue;
             }
-            if (i + 1 < span.Length && span[i + 1] == '\n')
+            var next = i == 0 ? 0 : i + 1;
+            if (next < bytes.Length && bytes[next] == '\n')
             {
-                bodyStart = i + 2;
-                return i + 1;
+                return next + 1;
             }
-            if (i + 2 < span.Length && span[i + 1] == '\r' && span[i + 2] == '\n')
+            if (next + 1 < bytes.Length && bytes[next] == '\r' && bytes[next + 1] == '\n')
             {
-                bodyStart = i + 3;
-                return i + 1;
+                return next + 2;
             }
         }
-        bodyStart = span.Length;
-        return span.Length;
+        return bytes.Length;
     }
 
-    /// <summary>Part ranges between "--boundary" lines; the CRLF before a boundary belongs to the boundary (RFC 2046 §5.1.1).</summary>
-    private static List<(int Start, int End)> SplitParts(ReadOnlySpan<byte> all, int start, int end, string boundary)
+    /// <summary>MimeKit keeps a message's Content-* fields on its body entity: the node gets both, in the order sent.</summary>
+    private static List<MimeHeader> MessageHeaders(Kit.MimeMessage message, Kit.MimeEntity body)
     {
-        var delimiter = System.Text.Encoding.ASCII.GetBytes("--" + boundary);
-        var parts = new List<(int, int)>();
-        var partStart = -1;
-        var pos = start;
-        while (pos < end)
+        var fields = new List<Kit.Header>(message.Headers);
+        var seen = new HashSet<Kit.Header>(fields, ReferenceEqualityComparer.Instance);
+        fields.AddRange(body.Headers.Where(h => !seen.Contains(h)));
+        fields.Sort((a, b) => Offset(a).CompareTo(Offset(b)));
+        return Convert(fields);
+    }
+
+    private static long Offset(Kit.Header h) => h.Offset ?? long.MaxValue;
+
+    private static List<MimeHeader> Convert(IEnumerable<Kit.Header> list)
+    {
+        var headers = new List<MimeHeader>();
+        foreach (var h in list)
         {
-            var lineEnd = all[pos..end].IndexOf((byte)'\n');
-            var next = lineEnd < 0 ? end : pos + lineEnd + 1;
-            var line = all[pos..next];
-            if (line.StartsWith(delimiter))
+            headers.Add(new MimeHeader(h.Field, Unfold(HeaderParser.Decode(h.RawValue))));
+        }
+        return headers;
+    }
+
+    /// <summary>RFC 5322 §2.2.3 unfolding: the line breaks go, the white space after them stays.</summary>
+    private static string Unfold(string raw)
+    {
+        var sb = new StringBuilder(raw.Length);
+        foreach (var c in raw)
+        {
+            if (c is not ('\r' or '\n'))
             {
-                var rest = line[delimiter.Length..];
-                var closing = rest.StartsWith("--"u8);
-                if (partStart >= 0)
-                {
-                    var partEnd = pos;
-                    if (partEnd > partStart && all[partEnd - 1] == '\n')
-                    {
-                        partEnd--;
-                        if (partEnd > partStart && all[partEnd - 1] == '\r')
-                        {
-                            partEnd--;
-                        }
-                    }
-                    parts.Add((partStart, Math.Max(partStart, partEnd)));
-                }
-                if (closing)
-                {
-                    return parts;
-                }
-                partStart = next;
+                sb.Append(c);
             }
-            pos = next;
         }
-        if (partStart >= 0 && partStart <= end)
-        {
-            parts.Add((partStart, end));
-        }
-        return parts;
+        return sb.ToString().Trim();
     }
 }

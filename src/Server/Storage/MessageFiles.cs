@@ -38,7 +38,7 @@ public sealed class MessageFiles(string root)
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
         }))
         {
-            await source.CopyToAsync(file, cancellationToken);
+            await CrlfCopy.CopyAsync(source, file, cancellationToken);
             await file.FlushAsync(cancellationToken);
             file.Flush(flushToDisk: true);
             size = file.Length;

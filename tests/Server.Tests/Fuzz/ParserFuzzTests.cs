@@ -232,7 +232,7 @@ public sealed class ParserFuzzTests(ITestOutputHelper output)
         }
         _ = AddressParser.Parse(entity.Header("From"));
         _ = AddressParser.Parse(entity.Header("To"));
-        _ = DateParser.TryParse(entity.Header("Date") ?? "", out _);
+        _ = MimeKit.Utils.DateUtils.TryParse(entity.Header("Date") ?? "", out _);
         _ = HeaderParameters.Parse(entity.Header("Content-Disposition"));
         _ = TransferEncoding.Decode(input.AsSpan(entity.BodyOffset, entity.BodyLength), entity.TransferEncoding);
         foreach (var child in entity.Children)
