@@ -145,6 +145,7 @@ internal sealed partial class SmtpSession
             return;
         }
         _authResult = "failure";
+        _failedAuthUser = user;
         AuthLog.LoginFailed(_services.Logger, ProtocolName, user, remote.ToString(), result.Failure.ToString());
         var banned = await _services.Throttle.RecordFailureAsync(remote, ProtocolName, cancellationToken);
         // One reply for every failure: it never tells whether the account exists (RFC 4954 §6, 535 5.7.8).
