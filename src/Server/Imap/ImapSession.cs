@@ -375,6 +375,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
     {
         _selected?.Dispose();
         _reader.ReleaseSpooled();
+        _conn.DescribeTls(_log);
         _activity.Add(_log);
         await TlsClose.ShutdownAsync(_conn.Stream);
         await _pipe.CompleteAsync();

@@ -449,6 +449,7 @@ internal sealed class Pop3Session : IAsyncDisposable
         {
             _locked.TryRemove(_account.Address, out _);
         }
+        _conn.DescribeTls(_log);
         _activity.Add(_log);
         await TlsClose.ShutdownAsync(_conn.Stream);
         await _pipe.CompleteAsync();

@@ -72,7 +72,7 @@ internal sealed partial class SmtpSession
         }
         finally
         {
-            _services.Activity.Add(new TlsLogEntry
+            var tlsRow = new TlsLogEntry
             {
                 TimeUtc = _services.Time.GetUtcNow().UtcDateTime,
                 Listener = _connection.Listener.Name,
@@ -84,7 +84,9 @@ internal sealed partial class SmtpSession
                 AuthMechanism = _authMechanism,
                 AuthResult = _authResult,
                 AuthUser = _authUser ?? _failedAuthUser ?? "",
-            });
+            };
+            _connection.DescribeTls(tlsRow);
+            _services.Activity.Add(tlsRow);
             await _reader.CompleteAsync();
             _idle.Dispose();
         }
