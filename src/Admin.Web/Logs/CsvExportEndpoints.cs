@@ -16,15 +16,15 @@ public static class CsvExportEndpoints
 
     public static IEndpointRouteBuilder MapExportEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/export/delivery.csv", (HttpContext context, IDbContextFactory<MailHostDbContext> dbFactory) =>
-            WriteAsync(context, dbFactory, "delivery", "time_utc,message_id,sender,recipient,size,result,reason,remote_host,tls_version,cipher",
+        app.MapGet("/export/delivery.csv", (HttpContext context, IDbContextFactory<LogsDbContext> dbFactory) =>
+            WriteAsync(context, dbFactory, "delivery", "time_utc,message_id,sender,recipient,size,result,reason,remote_host,tls_version,cipher,queue_id,auth_user,tls_policy,detail",
                 (db, filter) => filter.Apply(db.DeliveryLog.AsNoTracking()).OrderByDescending(e => e.Id).Take(MaxRows).AsAsyncEnumerable().Select(e =>
-                    Row(e.TimeUtc, e.MessageId, e.Sender, e.Recipient, e.Size.ToString(CultureInfo.InvariantCulture), e.Result, e.Reason, e.RemoteHost, e.TlsVersion, e.Cipher))))
+                    Row(e.TimeUtc, e.MessageId, e.Sender, e.Recipient, e.Size.ToString(CultureInfo.InvariantCulture), e.Result, e.Reason, e.RemoteHost, e.TlsVersion, e.Cipher, e.QueueId, e.AuthUser, e.TlsPolicy, e.Detail))))
             .RequireAuthorization();
-        app.MapGet("/export/tls.csv", (HttpContext context, IDbContextFactory<MailHostDbContext> dbFactory) =>
-            WriteAsync(context, dbFactory, "tls", "time_utc,listener,remote,protocol,tls_version,cipher,sni,auth_mechanism,auth_result,auth_user",
+        app.MapGet("/export/tls.csv", (HttpContext context, IDbContextFactory<LogsDbContext> dbFactory) =>
+            WriteAsync(context, dbFactory, "tls", "time_utc,listener,remote,protocol,tls_version,cipher,sni,auth_mechanism,auth_result,auth_user,handshake,offered_versions,failure",
                 (db, filter) => filter.Apply(db.TlsLog.AsNoTracking()).OrderByDescending(e => e.Id).Take(MaxRows).AsAsyncEnumerable().Select(e =>
-                    Row(e.TimeUtc, e.Listener, e.RemoteEndpoint, e.Protocol, e.TlsVersion, e.Cipher, e.Sni, e.AuthMechanism, e.AuthResult, e.AuthUser))))
+                    Row(e.TimeUtc, e.Listener, e.RemoteEndpoint, e.Protocol, e.TlsVersion, e.Cipher, e.Sni, e.AuthMechanism, e.AuthResult, e.AuthUser, e.Handshake, e.OfferedVersions, e.Failure))))
             .RequireAuthorization();
         app.MapGet("/export/audit.csv", (HttpContext context, IDbContextFactory<MailHostDbContext> dbFactory) =>
             WriteAsync(context, dbFactory, "audit", "time_utc,actor,action,entity,old,new",
@@ -34,8 +34,9 @@ public static class CsvExportEndpoints
         return app;
     }
 
-    private static async Task WriteAsync(HttpContext context, IDbContextFactory<MailHostDbContext> dbFactory, string name, string header,
-        Func<MailHostDbContext, LogFilter, IAsyncEnumerable<string>> rows)
+    private static async Task WriteAsync<TContext>(HttpContext context, IDbContextFactory<TContext> dbFactory, string name, string header,
+        Func<TContext, LogFilter, IAsyncEnumerable<string>> rows)
+        where TContext : DbContext
     {
         var filter = Parse(context.Request.Query);
         context.Response.ContentType = "text/csv; charset=utf-8";

@@ -27,7 +27,7 @@ public sealed class LogFilter
         }
         if (Text.Trim() is { Length: > 0 } t)
         {
-            query = query.Where(e => e.Sender.Contains(t) || e.Recipient.Contains(t) || e.MessageId.Contains(t) || e.RemoteHost.Contains(t) || e.Reason.Contains(t));
+            query = query.Where(e => e.Sender.Contains(t) || e.Recipient.Contains(t) || e.MessageId.Contains(t) || e.QueueId.Contains(t) || e.RemoteHost.Contains(t) || e.Reason.Contains(t));
         }
         if (Result.Length > 0)
         {

@@ -79,6 +79,7 @@ public sealed class CliContext : IAsyncDisposable
         // whole store, which is the server's start-up job, not every `mailhost status`.
         DataDirectoryPermissions.RestrictNewFiles();
         MailHostDatabase.Migrate(options.FullDataDir);
+        LogsDatabase.Migrate(options.FullDataDir);
         var password = FirstRun.Seed(options, output);
         if (password is not null)
         {
@@ -133,6 +134,7 @@ internal static class CliServiceCollectionExtensions
     public static IServiceCollection AddDbContextFactoryForCli(this IServiceCollection services, string dataDir)
     {
         services.AddDbContextFactory<MailHostDbContext>(o => MailHostDatabase.Configure(o, dataDir));
+        services.AddDbContextFactory<LogsDbContext>(o => LogsDatabase.Configure(o, dataDir));
         services.AddSingleton<SettingsChangeNotifier>();
         services.AddSingleton<SettingsService>();
         return services;

@@ -3,7 +3,7 @@ using MailHost.Server.Logging;
 
 namespace MailHost.Server.AdminConsole;
 
-/// <summary>Forwards the activity log's "batch written" event to live console pages.</summary>
+/// <summary>Forwards the activity log's "batch written" event and its loss counters to live console pages.</summary>
 public sealed class ConsoleLiveLog(ActivityLog log) : ILiveLog
 {
     public event Action? Written
@@ -11,4 +11,6 @@ public sealed class ConsoleLiveLog(ActivityLog log) : ILiveLog
         add => log.Written += value;
         remove => log.Written -= value;
     }
+
+    public LogLosses Losses => new(log.DroppedRoutine, log.DroppedImportant, log.WriteFailures);
 }

@@ -14,6 +14,7 @@ internal sealed class BoundListener(
     TlsUpgrader tls,
     ConnectionTracker tracker,
     ILogger logger,
+    ActivityLog activity,
     CancellationToken shutdown) : IDisposable
 {
     private readonly CancellationTokenSource _stopAccepting = new();
@@ -125,7 +126,24 @@ internal sealed class BoundListener(
                 }
                 if (spec.TlsMode == TlsMode.ImplicitTls)
                 {
-                    await connection.UpgradeToTlsAsync(shutdown);
+                    try
+                    {
+                        await connection.UpgradeToTlsAsync(shutdown);
+                    }
+                    catch when (connection.TlsFailure is not null)
+                    {
+                        // No session runs after a failed implicit-TLS handshake: the listener writes its TLS log row.
+                        var row = new TlsLogEntry
+                        {
+                            TimeUtc = DateTime.UtcNow,
+                            Listener = spec.Name,
+                            RemoteEndpoint = connection.RemoteEndPoint.ToString(),
+                            Protocol = spec.Protocol.ToString(),
+                        };
+                        connection.DescribeTls(row);
+                        activity.Add(row);
+                        throw;
+                    }
                 }
                 var handler = handlers.FirstOrDefault(h => h.Handles(spec.Protocol));
                 if (handler is not null)

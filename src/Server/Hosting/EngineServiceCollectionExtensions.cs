@@ -12,6 +12,7 @@ public static class EngineServiceCollectionExtensions
     public static IServiceCollection AddMailHostEngine(this IServiceCollection services, string dataDir)
     {
         services.AddDbContextFactory<MailHostDbContext>(o => MailHostDatabase.Configure(o, dataDir));
+        services.AddDbContextFactory<LogsDbContext>(o => LogsDatabase.Configure(o, dataDir));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SettingsChangeNotifier>();
         services.AddSingleton<SettingsService>();
@@ -26,6 +27,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<Queue.MessageSpool>();
         services.AddSingleton<Logging.ActivityLog>();
         services.AddHostedService(sp => sp.GetRequiredService<Logging.ActivityLog>());
+        services.AddHostedService<Logging.LogRetentionJob>();
         services.AddMailHostSmtp();
         Storage.StorageServiceCollectionExtensions.AddMailStore(services);
         Delivery.DeliveryServiceCollectionExtensions.AddMailHostDelivery(services);

@@ -17,7 +17,8 @@ public sealed class ListenerManager(
     TlsUpgrader tls,
     ConnectionTracker tracker,
     StatusFile statusFile,
-    ILogger<ListenerManager> logger) : IHostedService, IAsyncDisposable
+    ILogger<ListenerManager> logger,
+    Logging.ActivityLog activity) : IHostedService, IAsyncDisposable
 {
     private readonly SemaphoreSlim _rebindLock = new(1, 1);
     private readonly Dictionary<ListenerKey, BoundListener> _bound = [];
@@ -159,7 +160,7 @@ public sealed class ListenerManager(
         try
         {
             var socket = BoundListener.Bind(spec);
-            var listener = new BoundListener(spec, socket, settings, _handlers, tls, tracker, logger, _shutdown.Token);
+            var listener = new BoundListener(spec, socket, settings, _handlers, tls, tracker, logger, activity, _shutdown.Token);
             lock (_bound)
             {
                 _bound[spec.Key] = listener;

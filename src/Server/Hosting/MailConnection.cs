@@ -44,6 +44,35 @@ public sealed class MailConnection : IAsyncDisposable
     public IPAddress RemoteAddress => RemoteEndPoint.Address.IsIPv4MappedToIPv6 ? RemoteEndPoint.Address.MapToIPv4() : RemoteEndPoint.Address;
     public TlsInfo? Tls { get; private set; }
 
+#pragma warning disable SYSLIB0039, CA5397, CA5398 // naming the legacy versions a policy may allow, not enabling them
+    private static List<string> AllowedVersions(System.Security.Authentication.SslProtocols p) =>
+        [.. new[] { (System.Security.Authentication.SslProtocols.Tls, "TLSv1"), (System.Security.Authentication.SslProtocols.Tls11, "TLSv1.1"), (System.Security.Authentication.SslProtocols.Tls12, "TLSv1.2"), (System.Security.Authentication.SslProtocols.Tls13, "TLSv1.3") }
+            .Where(v => p.HasFlag(v.Item1)).Select(v => v.Item2)];
+#pragma warning restore SYSLIB0039, CA5397, CA5398
+
+    /// <summary>Set when a handshake (implicit TLS or STARTTLS) failed.</summary>
+    public TlsFailureInfo? TlsFailure { get; private set; }
+
+    /// <summary>Fills a TLS log row's handshake facts: ok, none, failed (implicit TLS) or STARTTLS failed.</summary>
+    public void DescribeTls(TlsLogEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (Tls is not null)
+        {
+            entry.Handshake = TlsHandshakeStates.Ok;
+            return;
+        }
+        if (TlsFailure is { } f)
+        {
+            entry.Handshake = f.StartTls ? TlsHandshakeStates.StartTlsFailed : TlsHandshakeStates.Failed;
+            entry.OfferedVersions = f.OfferedVersions;
+            entry.Sni = f.ServerName;
+            entry.Failure = f.Reason.Length > 500 ? f.Reason[..500] : f.Reason;
+            return;
+        }
+        entry.Handshake = TlsHandshakeStates.None;
+    }
+
     /// <summary>Set by the accept loop when a limit is exceeded: the handler greets with a refusal and closes.</summary>
     public ConnectionRefusal Refusal { get; internal set; }
     public bool IsSecure => Tls is not null;
@@ -54,7 +83,27 @@ public sealed class MailConnection : IAsyncDisposable
     /// <summary>Runs the server handshake over the current stream (implicit TLS or after STARTTLS).</summary>
     public async Task UpgradeToTlsAsync(CancellationToken cancellationToken)
     {
-        var ssl = await _tls.AuthenticateAsync(Stream, _currentSnapshot, Listener, TimeSpan.FromSeconds(30), cancellationToken);
+        var recorder = new HandshakeRecorder(Stream);
+        SslStream ssl;
+        try
+        {
+            ssl = await _tls.AuthenticateAsync(recorder, _currentSnapshot, Listener, TimeSpan.FromSeconds(30), cancellationToken);
+        }
+        catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException or OperationCanceledException)
+        {
+            // Kept for the TLS log: which versions and name the client offered, and why it failed.
+            var hello = ClientHelloInfo.TryParse(recorder.Recorded);
+            var reason = (ex.InnerException?.Message is { Length: > 0 } inner ? $"{ex.Message}: {inner}" : ex.Message).ReplaceLineEndings(" ");
+            // OpenSSL's error says little; the usual cause is a version the policy does not allow (alert 70).
+            var allowed = AllowedVersions(TlsUpgrader.PolicyFor(_currentSnapshot(), Listener).Protocols);
+            if (hello is not null && !hello.Versions.Intersect(allowed).Any())
+            {
+                reason = $"protocol version (alert 70): the policy allows {string.Join(" ", allowed)}; {reason}";
+            }
+            TlsFailure = new TlsFailureInfo(Listener.TlsMode != TlsMode.ImplicitTls, hello is null ? "" : string.Join(" ", hello.Versions), hello?.ServerName ?? "", reason);
+            throw;
+        }
+        recorder.Stop();
         Stream = ssl;
         Tls = new TlsInfo(ssl.SslProtocol.ToString(), ssl.NegotiatedCipherSuite.ToString(), ssl.TargetHostName);
     }
@@ -108,3 +157,6 @@ public sealed record TlsInfo(string Version, string Cipher, string ServerName)
         _ => Version,
     };
 }
+
+/// <summary>A failed handshake: STARTTLS or implicit, what the client offered, and the reason.</summary>
+public sealed record TlsFailureInfo(bool StartTls, string OfferedVersions, string ServerName, string Reason);

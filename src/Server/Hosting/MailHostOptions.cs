@@ -19,5 +19,11 @@ public sealed class MailHostOptions
     /// </summary>
     public bool PauseDelivery { get; set; }
 
+    /// <summary>Records the log writer holds in memory before it drops routine ones (admin-relevant ones are kept longer).</summary>
+    public int ActivityLogCapacity { get; set; } = 100_000;
+
+    /// <summary>How often log retention (ServerSettings.LogRetentionDays/Megabytes) is enforced on logs.db.</summary>
+    public int LogRetentionIntervalSeconds { get; set; } = 300;
+
     public string FullDataDir => Path.GetFullPath(DataDir);
 }

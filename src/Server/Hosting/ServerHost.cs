@@ -77,6 +77,7 @@ public static class ServerHost
         builder.Services.AddMailHostSerilog(dataDir);
 
         MailHostDatabase.Migrate(dataDir);
+        LogsDatabase.Migrate(dataDir);
         var password = FirstRun.Seed(options, output);
         if (password is not null)
         {
@@ -101,8 +102,14 @@ public static class ServerHost
         // The first snapshot must exist before listeners bind.
         app.Services.GetRequiredService<SettingsSnapshotProvider>().ReloadAsync(CancellationToken.None).GetAwaiter().GetResult();
         app.MapMailHostAdmin();
-        app.MapGet("/api/status", (ListenerManager listeners, SettingsSnapshotProvider settings) =>
-            Results.Json(new { revision = settings.Current.Revision, applied = listeners.AppliedRevision, listeners = listeners.Status() }, StatusFile.Json))
+        app.MapGet("/api/status", (ListenerManager listeners, SettingsSnapshotProvider settings, Logging.ActivityLog activity) =>
+            Results.Json(new
+            {
+                revision = settings.Current.Revision,
+                applied = listeners.AppliedRevision,
+                listeners = listeners.Status(),
+                logs = new { droppedRoutine = activity.DroppedRoutine, droppedImportant = activity.DroppedImportant, writeFailures = activity.WriteFailures },
+            }, StatusFile.Json))
             .RequireAuthorization();
         app.Lifetime.ApplicationStarted.Register(() => PrintStartup(app, output));
         return app;

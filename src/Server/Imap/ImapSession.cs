@@ -382,6 +382,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
     {
         _selected?.Dispose();
         _reader.ReleaseSpooled();
+        _conn.DescribeTls(_log);
         _activity.Add(_log);
         await TlsClose.ShutdownAsync(_conn.Stream is DeflateDuplexStream deflate ? deflate.Inner : _conn.Stream);
         await _pipe.CompleteAsync();

@@ -174,6 +174,7 @@ internal sealed partial class Pop3Session : IAsyncDisposable
         {
             _locked.TryRemove(_account.Address, out _);
         }
+        _conn.DescribeTls(_log);
         _activity.Add(_log);
         await TlsClose.ShutdownAsync(_conn.Stream);
         await _pipe.CompleteAsync();

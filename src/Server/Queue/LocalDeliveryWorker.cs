@@ -155,7 +155,8 @@ public sealed class LocalDeliveryWorker(
         activity.Add(new DeliveryLogEntry
         {
             TimeUtc = DateTime.UtcNow,
-            MessageId = message.MessageIdHeader.Length > 0 ? message.MessageIdHeader : message.Id,
+            QueueId = message.Id,
+            MessageId = message.MessageIdHeader,
             Sender = message.Sender,
             Recipient = recipient.Address,
             Size = message.Size,

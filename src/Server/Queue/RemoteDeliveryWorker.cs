@@ -221,7 +221,9 @@ public sealed class RemoteDeliveryWorker(
                 activity.Add(new DeliveryLogEntry
                 {
                     TimeUtc = now,
-                    MessageId = envelope.MessageIdHeader.Length > 0 ? envelope.MessageIdHeader : envelope.Id,
+                    QueueId = envelope.Id,
+                    MessageId = envelope.MessageIdHeader,
+                    TlsPolicy = TlsPolicyName(snapshot, envelope, r.Address),
                     Sender = envelope.Sender,
                     Recipient = r.Address,
                     Size = envelope.Size,
@@ -240,6 +242,18 @@ public sealed class RemoteDeliveryWorker(
                 if (bounceId is not null)
                 {
                     DeliveryLog.BounceQueued(logger, envelope.Id, bounceId, envelope.Sender);
+                    activity.Add(new DeliveryLogEntry
+                    {
+                        TimeUtc = now,
+                        QueueId = envelope.Id,
+                        MessageId = envelope.MessageIdHeader,
+                        Sender = "",
+                        Recipient = envelope.Sender,
+                        Result = "dsn",
+                        Reason = $"delivery status notification for {reports.Count} recipient(s) queued as {bounceId}",
+                        Detail = bounceId,
+                        RemoteHost = "local",
+                    });
                 }
             }
             if (envelope.Recipients.All(x => x.State != RecipientState.Pending))
@@ -258,6 +272,14 @@ public sealed class RemoteDeliveryWorker(
     {
         var space = remoteHost.IndexOf(' ', StringComparison.Ordinal);
         return space < 0 ? remoteHost : remoteHost[..space];
+    }
+
+    /// <summary>The outbound TLS policy the delivery ran under: the route's level, or "verify" for REQUIRETLS.</summary>
+    private string TlsPolicyName(MailHostSnapshot snapshot, QueuedMessage envelope, string recipient)
+    {
+        var route = OutboundRoute.Find(snapshot, DomainOf(envelope.Sender), DomainOf(recipient), _options.OutboundSmtpPort);
+        var level = envelope.RequireTls ? OutboundTlsLevel.Verify : route.TlsLevel;
+        return $"{level.ToString().ToLowerInvariant()} ({route.Name}{(envelope.RequireTls ? ", REQUIRETLS" : "")})";
     }
 
     private static string DomainOf(string address)

@@ -173,6 +173,7 @@ internal sealed partial class SmtpSession
             return;
         }
         _authResult = "failure";
+        _failedAuthUser = user;
         AuthLog.LoginFailed(_services.Logger, ProtocolName, user, remote.ToString(), result.Failure.ToString());
         var banned = await attempt.FailedAsync(ProtocolName);
         // One reply for every failure: it never tells whether the account exists (RFC 4954 §6, 535 5.7.8).

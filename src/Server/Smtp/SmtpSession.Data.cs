@@ -229,7 +229,7 @@ internal sealed partial class SmtpSession
             await writer.CommitAsync(envelope, cancellationToken);
             foreach (var recipient in transaction.Recipients)
             {
-                LogDelivery(transaction, recipient.Address, writer.Id, envelope.Size, "accepted", recipient.IsLocal ? "local" : "relay");
+                LogDelivery(transaction, recipient.Address, writer.Id, envelope.MessageIdHeader, envelope.Size, "accepted", $"250 2.0.0 queued as {writer.Id}", transaction.Decisions.GetValueOrDefault(recipient.Address, recipient.IsLocal ? "local" : "relay"));
             }
             SmtpLog.Accepted(_services.Logger, writer.Id, transaction.Sender, transaction.Recipients.Count, envelope.Size, _connection.RemoteEndPoint.ToString());
             _transaction = null;
@@ -267,7 +267,7 @@ internal sealed partial class SmtpSession
     {
         foreach (var recipient in transaction.Recipients)
         {
-            LogDelivery(transaction, recipient.Address, "", size, "refused", $"{reply.Code} {reply.Enhanced} {reply.Text} ({reason})");
+            LogDelivery(transaction, recipient.Address, "", "", size, "refused", $"{reply.Code} {reply.Enhanced} {reply.Text}", reason);
         }
         SmtpLog.MessageRefused(_services.Logger, _connection.RemoteEndPoint.ToString(), reason);
         if (transaction.Chunks is { } chunks)
@@ -279,11 +279,15 @@ internal sealed partial class SmtpSession
         await FlushAsync(CancellationToken.None);
     }
 
-    private void LogDelivery(SmtpTransaction transaction, string recipient, string messageId, long size, string result, string reason) =>
+    /// <summary>An intake row: the queue id and Message-ID tie it to the delivery rows; client, TLS, AUTH and the policy decision are the trace's intake facts.</summary>
+    private void LogDelivery(SmtpTransaction transaction, string recipient, string queueId, string messageId, long size, string result, string reason, string decision) =>
         _services.Activity.Add(new DeliveryLogEntry
         {
             TimeUtc = _services.Time.GetUtcNow().UtcDateTime,
+            QueueId = queueId,
             MessageId = messageId,
+            AuthUser = _authUser ?? "",
+            Detail = $"{decision}; listener {_connection.Listener.Name}; IP range {CurrentPolicy(transaction.Snapshot).Range?.Name ?? "(none)"}",
             Sender = transaction.Sender,
             Recipient = recipient,
             Size = size,

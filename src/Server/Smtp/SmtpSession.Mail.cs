@@ -162,6 +162,7 @@ internal sealed partial class SmtpSession
         var now = _services.Time.GetUtcNow().UtcDateTime;
         foreach (var target in targets)
         {
+            transaction.Decisions[target.Address] = recipient.ToString() == target.Address ? decision.Reason : $"{decision.Reason} (via {recipient})";
             transaction.AddRecipient(new QueuedRecipient
             {
                 Address = target.Address,
@@ -186,7 +187,9 @@ internal sealed partial class SmtpSession
             Sender = _transaction?.Sender ?? "",
             Recipient = recipient,
             Result = "refused",
-            Reason = $"{reply.Code} {reply.Enhanced} {reply.Text} ({reason})",
+            Reason = $"{reply.Code} {reply.Enhanced} {reply.Text}",
+            AuthUser = _authUser ?? "",
+            Detail = $"{reason}; listener {_connection.Listener.Name}; IP range {CurrentPolicy(_connection.CurrentSnapshot).Range?.Name ?? "(none)"}",
             RemoteHost = _connection.RemoteAddress.ToString(),
             TlsVersion = _connection.Tls?.VersionName ?? "",
             Cipher = _connection.Tls?.Cipher ?? "",

@@ -28,6 +28,9 @@ internal sealed partial class SmtpSession
     private string? _helo;
     private bool _esmtp;
     private string? _authUser;
+
+    // The name a failed AUTH tried: the TLS log shows whom a failure was for (never used as the session's identity).
+    private string? _failedAuthUser;
     private string _authMechanism = "";
     private string _authResult = "";
     private SmtpTransaction? _transaction;
@@ -69,7 +72,7 @@ internal sealed partial class SmtpSession
         }
         finally
         {
-            _services.Activity.Add(new TlsLogEntry
+            var tlsRow = new TlsLogEntry
             {
                 TimeUtc = _services.Time.GetUtcNow().UtcDateTime,
                 Listener = _connection.Listener.Name,
@@ -80,8 +83,10 @@ internal sealed partial class SmtpSession
                 Sni = _connection.Tls?.ServerName ?? "",
                 AuthMechanism = _authMechanism,
                 AuthResult = _authResult,
-                AuthUser = _authUser ?? "",
-            });
+                AuthUser = _authUser ?? _failedAuthUser ?? "",
+            };
+            _connection.DescribeTls(tlsRow);
+            _services.Activity.Add(tlsRow);
             await _reader.CompleteAsync();
             _idle.Dispose();
         }

@@ -25,6 +25,9 @@ internal sealed class SmtpTransaction(MailHostSnapshot snapshot, string sender)
     /// <summary>The envelope addresses as the client gave them, for the delivery log.</summary>
     public List<string> GivenRecipients { get; } = [];
 
+    /// <summary>Target address → the policy decision that accepted it (for the delivery log's trace).</summary>
+    public Dictionary<string, string> Decisions { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Set while BDAT chunks arrive.</summary>
     public MessageWriter? Chunks { get; set; }
 

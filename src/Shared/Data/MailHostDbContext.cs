@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace MailHost.Shared.Data;
 
-/// <summary>Settings, runtime records (bans) and logs, in settings.db.</summary>
+/// <summary>Settings, runtime records (bans) and the admin audit log, in settings.db (delivery/TLS logs: <see cref="LogsDbContext"/>).</summary>
 public class MailHostDbContext(DbContextOptions<MailHostDbContext> options) : DbContext(options)
 {
     public DbSet<ServerSettings> ServerSettings => Set<ServerSettings>();
@@ -18,8 +18,6 @@ public class MailHostDbContext(DbContextOptions<MailHostDbContext> options) : Db
     public DbSet<DkimKey> DkimKeys => Set<DkimKey>();
     public DbSet<AdminUser> AdminUsers => Set<AdminUser>();
     public DbSet<IpBan> IpBans => Set<IpBan>();
-    public DbSet<DeliveryLogEntry> DeliveryLog => Set<DeliveryLogEntry>();
-    public DbSet<TlsLogEntry> TlsLog => Set<TlsLogEntry>();
     public DbSet<AdminAuditEntry> AuditLog => Set<AdminAuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -37,9 +35,6 @@ public class MailHostDbContext(DbContextOptions<MailHostDbContext> options) : Db
         modelBuilder.Entity<DkimKey>().HasIndex(k => new { k.Domain, k.Selector }).IsUnique();
         modelBuilder.Entity<AdminUser>().HasIndex(u => u.UserName).IsUnique();
         modelBuilder.Entity<IpBan>().HasIndex(b => b.Address);
-        modelBuilder.Entity<DeliveryLogEntry>().HasIndex(e => e.TimeUtc);
-        modelBuilder.Entity<DeliveryLogEntry>().HasIndex(e => e.MessageId);
-        modelBuilder.Entity<TlsLogEntry>().HasIndex(e => e.TimeUtc);
         modelBuilder.Entity<AdminAuditEntry>().HasIndex(e => e.TimeUtc);
     }
 }

@@ -182,59 +182,6 @@ namespace MailHost.Shared.Migrations
                     b.ToTable("Certificates");
                 });
 
-            modelBuilder.Entity("MailHost.Shared.Entities.DeliveryLogEntry", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Cipher")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("MessageId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Reason")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Recipient")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RemoteHost")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Result")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Sender")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Size")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("TimeUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TlsVersion")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("MessageId");
-
-                    b.HasIndex("TimeUtc");
-
-                    b.ToTable("DeliveryLog");
-                });
-
             modelBuilder.Entity("MailHost.Shared.Entities.DkimKey", b =>
                 {
                     b.Property<int>("Id")
@@ -572,58 +519,6 @@ namespace MailHost.Shared.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("ServerSettings");
-                });
-
-            modelBuilder.Entity("MailHost.Shared.Entities.TlsLogEntry", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("AuthMechanism")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("AuthResult")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("AuthUser")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Cipher")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Listener")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Protocol")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RemoteEndpoint")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Sni")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("TimeUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TlsVersion")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TimeUtc");
-
-                    b.ToTable("TlsLog");
                 });
 
             modelBuilder.Entity("MailHost.Shared.Entities.TlsPolicy", b =>

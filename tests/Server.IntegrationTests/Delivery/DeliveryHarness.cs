@@ -83,7 +83,7 @@ public static class DeliveryHarness
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await server.Services.GetRequiredService<ActivityLog>().FlushAsync(cts.Token);
-        await using var db = new MailHostDbContext(MailHostDatabase.Options(server.DataDir));
+        await using var db = new LogsDbContext(LogsDatabase.Options(server.DataDir));
         return await db.DeliveryLog.OrderBy(e => e.Id).ToListAsync();
     }
 

@@ -51,7 +51,7 @@ public sealed class ImapAuditTests(MailServerFixture fixture)
             await c.CommandAsync("q", "LOGOUT");
         }
         var activity = fixture.Server.Services.GetRequiredService<ActivityLog>();
-        var factory = fixture.Server.Services.GetRequiredService<IDbContextFactory<MailHostDbContext>>();
+        var factory = fixture.Server.Services.GetRequiredService<IDbContextFactory<LogsDbContext>>();
         var sw = Stopwatch.StartNew();
         TlsLogEntry? entry = null;
         while (entry is null && sw.Elapsed < TimeSpan.FromSeconds(5))

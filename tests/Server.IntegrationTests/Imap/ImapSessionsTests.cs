@@ -70,7 +70,7 @@ public sealed class ImapSessionsTests(MailServerFixture fixture)
         var activity = fixture.Server.Services.GetRequiredService<MailHost.Server.Logging.ActivityLog>();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await activity.FlushAsync(cts.Token);
-        var factory = fixture.Server.Services.GetRequiredService<IDbContextFactory<MailHostDbContext>>();
+        var factory = fixture.Server.Services.GetRequiredService<IDbContextFactory<LogsDbContext>>();
         await using var db = await factory.CreateDbContextAsync(cts.Token);
         Assert.True(await db.DeliveryLog.AnyAsync(e => e.Recipient == "carol@example.com" && e.Result == "delivered", cts.Token));
     }

@@ -181,7 +181,7 @@ public sealed class SmtpDataTests(SmtpFixture fixture) : IClassFixture<SmtpFixtu
         {
             await Task.Delay(100, cts.Token);
             await activity.FlushAsync(cts.Token);
-            await using var db = await Server.Services.GetRequiredService<IDbContextFactory<MailHostDbContext>>().CreateDbContextAsync(cts.Token);
+            await using var db = await Server.Services.GetRequiredService<IDbContextFactory<LogsDbContext>>().CreateDbContextAsync(cts.Token);
             var tls = await db.TlsLog.Where(t => t.AuthUser == "bob@example.com").ToListAsync(cts.Token);
             var delivery = await db.DeliveryLog.Where(d => d.Recipient == "logged@remote.example" || d.Recipient == "someone@denied.example").ToListAsync(cts.Token);
             if (tls.Count > 0 && delivery.Count >= 2)

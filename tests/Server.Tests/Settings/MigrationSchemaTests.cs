@@ -80,6 +80,37 @@ public sealed class MigrationSchemaTests : IDisposable
         Assert.Equal(defaults.RejectSenderLoginMismatch, row.RejectSenderLoginMismatch);
     }
 
+    /// <summary>logs.db has its own generated migrations (LogsMigrations) that build exactly its model.</summary>
+    [Fact]
+    public void LogsMigrate_OnEmptyDatabase_ProducesTheModelSchema_AndSettingsHasNoLogTables()
+    {
+        var migrated = Path.Combine(_dir, "migrated");
+        var created = Path.Combine(_dir, "created");
+        LogsDatabase.Migrate(migrated);
+        MailHostDatabase.Migrate(migrated);
+        Directory.CreateDirectory(created);
+        using (var db = new LogsDbContext(LogsDatabase.Options(created)))
+        {
+            db.Database.EnsureCreated();
+            Assert.False(db.Database.HasPendingModelChanges(), "the logs model changed: add a migration with --context LogsDbContext");
+        }
+
+        var expected = Schema(Path.Combine(created, "logs.db"));
+        var actual = Schema(Path.Combine(migrated, "logs.db"));
+        actual.Remove("__EFMigrationsHistory");
+        actual.Remove("__EFMigrationsLock");
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        foreach (var table in expected.Keys)
+        {
+            Assert.Equal(expected[table], actual[table]);
+        }
+        // Configuration is never hostage to log volume: settings.db holds no delivery/TLS log table.
+        var settings = Schema(Path.Combine(migrated, "settings.db"));
+        Assert.DoesNotContain("DeliveryLog", settings.Keys);
+        Assert.DoesNotContain("TlsLog", settings.Keys);
+        Assert.Contains("DeliveryLog", actual.Keys);
+    }
+
     /// <summary>Table → its columns (name, type, not-null, pk) and indexes (name, unique, columns).</summary>
     private static Dictionary<string, string> Schema(string file)
     {
