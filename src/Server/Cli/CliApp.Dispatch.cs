@@ -24,6 +24,7 @@ public static partial class CliApp
           route add NAME --domain D --smarthost HOST[:PORT] [--user U --password P] [--tls none|may|encrypt|verify] | route list | route remove NAME
           ban list | ban remove ADDRESS
           queue list | queue flush | queue retry|hold|release|delete ID
+          dns show DOMAIN   (MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT records to publish, checked against the live DNS)
         exit codes: 0 ok, 1 validation error, 2 usage
         """;
 
@@ -47,6 +48,7 @@ public static partial class CliApp
                 "ban" => await BanCommands.RunAsync(c),
                 "dkim" => await DkimCommands.RunAsync(c),
                 "queue" => await QueueCommands.RunAsync(c),
+                "dns" => await DnsCommands.RunAsync(c),
                 "help" => Help(c),
                 _ => throw new CliUsageException($"unknown noun '{noun}'"),
             };
