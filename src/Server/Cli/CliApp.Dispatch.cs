@@ -25,6 +25,7 @@ public static partial class CliApp
           ban list | ban remove ADDRESS
           queue list | queue flush | queue retry|hold|release|delete ID
           trace QUEUEID|MESSAGE-ID
+          dns show DOMAIN   (MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT records to publish, checked against the live DNS)
         exit codes: 0 ok, 1 validation error, 2 usage
         """;
 
@@ -49,6 +50,7 @@ public static partial class CliApp
                 "dkim" => await DkimCommands.RunAsync(c),
                 "queue" => await QueueCommands.RunAsync(c),
                 "trace" => await TraceCommands.RunAsync(c),
+                "dns" => await DnsCommands.RunAsync(c),
                 "help" => Help(c),
                 _ => throw new CliUsageException($"unknown noun '{noun}'"),
             };

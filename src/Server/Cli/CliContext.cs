@@ -90,6 +90,10 @@ public sealed class CliContext : IAsyncDisposable
             .AddSingleton(Microsoft.Extensions.Options.Options.Create(options))
             .AddSingleton<IConfiguration>(configuration);
         services.AddDbContextFactoryForCli(options.FullDataDir);
+        // `mailhost dns show` asks the live DNS (MailHost:DnsServers, else /etc/resolv.conf).
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<Dns.DnsResolverOptions>().BindConfiguration(MailHostOptions.Section);
+        services.AddSingleton<Dns.IDnsResolver, Dns.DnsResolver>();
         return new CliContext(positional, flags, input, output, error, services.BuildServiceProvider(), options);
     }
 

@@ -66,8 +66,8 @@ public static class FirstRun
         db.IpRanges.AddRange(
             new IpRange { Name = "My computer", Priority = 20, LowerAddress = "127.0.0.0/8", AllowRelay = true, RequireTlsForAuth = false },
             new IpRange { Name = "My computer (IPv6)", Priority = 20, LowerAddress = "::1/128", AllowRelay = true, RequireTlsForAuth = false },
-            new IpRange { Name = "Internet", Priority = 10, LowerAddress = "0.0.0.0/0", AllowRelay = false, RequireTlsForAuth = true },
-            new IpRange { Name = "Internet (IPv6)", Priority = 10, LowerAddress = "::/0", AllowRelay = false, RequireTlsForAuth = true });
+            new IpRange { Name = "Internet", Priority = 10, LowerAddress = "0.0.0.0/0", AllowRelay = false, RequireTlsForAuth = true, VerifySenderAuthentication = true },
+            new IpRange { Name = "Internet (IPv6)", Priority = 10, LowerAddress = "::/0", AllowRelay = false, RequireTlsForAuth = true, VerifySenderAuthentication = true });
 
         var generated = string.IsNullOrEmpty(options.AdminPassword) ? PasswordHasher.GeneratePassword() : null;
         db.AdminUsers.Add(new AdminUser { UserName = "admin", PasswordHash = PasswordHasher.Hash(options.AdminPassword is { Length: > 0 } p ? p : generated!) });

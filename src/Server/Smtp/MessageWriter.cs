@@ -101,6 +101,41 @@ internal sealed class MessageWriter : IAsyncDisposable
         return messageId;
     }
 
+    /// <summary>Lets <paramref name="read"/> read the content so far (our Received header first), e.g. for the sender-authentication checks.</summary>
+    public async Task<T> ReadContentAsync<T>(Func<Stream, Task<T>> read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        await _file.FlushAsync(cancellationToken);
+        _file.Position = 0;
+        try
+        {
+            return await read(_file);
+        }
+        finally
+        {
+            _file.Seek(0, SeekOrigin.End);
+        }
+    }
+
+    /// <summary>Replaces the content with what <paramref name="copy"/> writes from the old content (adds and removes header fields).</summary>
+    public async Task RewriteAsync(Func<Stream, Stream, CancellationToken, Task> copy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(copy);
+        await _file.FlushAsync(cancellationToken);
+        var (path, file) = _spool.CreateContentFile(Id + "-a");
+        await using (file)
+        {
+            _file.Position = 0;
+            await copy(_file, file, cancellationToken);
+            await file.FlushAsync(cancellationToken);
+        }
+        await _file.DisposeAsync();
+        File.Delete(_path);
+        _path = path;
+        _file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 4096, FileOptions.Asynchronous);
+        _file.Seek(0, SeekOrigin.End);
+    }
+
     /// <summary>Flushes to disk (fsync), closes and enqueues the message with its envelope.</summary>
     public async Task CommitAsync(QueuedMessage envelope, CancellationToken cancellationToken)
     {

@@ -15,9 +15,11 @@ internal sealed class SmtpConnectionHandler(
     TimeProvider time,
     DiskSpaceGuard disk,
     MailStore store,
+    MailAuth.InboundMailAuth mailAuth,
+    Microsoft.Extensions.Options.IOptions<MailAuth.MailAuthOptions> mailAuthOptions,
     ILogger<SmtpConnectionHandler> logger) : IConnectionHandler
 {
-    private readonly SmtpServices _services = new(spool, verifier, throttle, activity, time, logger, disk, store);
+    private readonly SmtpServices _services = new(spool, verifier, throttle, activity, time, logger, disk, store, mailAuth, mailAuthOptions.Value);
 
     public bool Handles(ListenerProtocol protocol) => protocol is ListenerProtocol.Smtp or ListenerProtocol.Submission;
 

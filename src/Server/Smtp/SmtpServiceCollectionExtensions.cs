@@ -8,6 +8,10 @@ public static class SmtpServiceCollectionExtensions
     public static IServiceCollection AddMailHostSmtp(this IServiceCollection services)
     {
         services.AddSingleton<IConnectionHandler, SmtpConnectionHandler>();
+        // Inbound sender authentication (SPF, DKIM, DMARC, ARC) at the end of DATA.
+        services.AddSingleton<MailAuth.Dkim.DkimKeyCache>();
+        services.AddSingleton<MailAuth.InboundMailAuth>();
+        services.AddOptions<MailAuth.MailAuthOptions>().BindConfiguration(MailAuth.MailAuthOptions.Section);
         return services;
     }
 }

@@ -14,4 +14,6 @@ internal sealed record SmtpServices(
     TimeProvider Time,
     ILogger Logger,
     DiskSpaceGuard Disk,
-    MailStore Store);
+    MailStore Store,
+    MailAuth.InboundMailAuth MailAuth,
+    MailAuth.MailAuthOptions MailAuthOptions);

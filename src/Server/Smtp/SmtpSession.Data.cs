@@ -202,6 +202,11 @@ internal sealed partial class SmtpSession
             await RefuseMessageAsync(transaction, SpoolFailure(writeError), "spool write failed", writer.Size);
             return;
         }
+        if (await CheckSenderAuthenticationAsync(transaction, writer, cancellationToken) is { } authRefusal)
+        {
+            await RefuseMessageAsync(transaction, authRefusal, "sender authentication (SPF/DKIM/DMARC)", writer.Size);
+            return;
+        }
         try
         {
             var messageId = writer.MessageIdHeader;

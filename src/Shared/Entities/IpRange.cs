@@ -27,6 +27,12 @@ public class IpRange
     /// <summary>Addresses here are never auto-banned, whatever they do.</summary>
     public bool NeverBan { get; set; }
 
+    /// <summary>
+    /// Check SPF, DKIM, DMARC and ARC on mail from unauthenticated clients here, add Authentication-Results
+    /// and apply the DMARC policy ("the internet"). Off for trusted ranges: their mail is never checked or refused.
+    /// </summary>
+    public bool VerifySenderAuthentication { get; set; }
+
     [ConcurrencyCheck]
     public Guid Version { get; set; } = Guid.NewGuid();
 }

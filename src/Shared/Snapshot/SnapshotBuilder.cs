@@ -47,7 +47,7 @@ public static class SnapshotBuilder
         {
             _ = AddressRange.TryParse(r.LowerAddress, r.UpperAddress, out var range, out _);
             return new IpRangeSpec(r.Id, r.Name, r.Priority, range, r.ExpiresUtc, r.AllowSmtp, r.AllowImap, r.AllowPop3, r.AllowAuth,
-                r.RequireTlsForAuth, r.AllowRelay, r.AllowLocalDeliveryWithoutAuth, r.NeverBan);
+                r.RequireTlsForAuth, r.AllowRelay, r.AllowLocalDeliveryWithoutAuth, r.NeverBan, r.VerifySenderAuthentication);
         }).ToImmutableArray();
 
         var rules = d.RelayRules.OrderBy(r => r.Order).ThenBy(r => r.Id).Select(r => new RelayRuleSpec(

@@ -69,7 +69,8 @@ public sealed record IpRangeSpec(
     bool RequireTlsForAuth,
     bool AllowRelay,
     bool AllowLocalDeliveryWithoutAuth,
-    bool NeverBan);
+    bool NeverBan,
+    bool VerifySenderAuthentication = false);
 
 public sealed record RelayRuleSpec(
     int Id,
