@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Radzen;
+using MudBlazor.Services;
 
 namespace MailHost.Admin.Web;
 
@@ -25,7 +25,7 @@ public static class AdminServiceCollectionExtensions
     public static IServiceCollection AddMailHostAdmin(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddRadzenComponents();
+        services.AddMudServices();
         services.AddCascadingAuthenticationState();
         services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, SessionRevalidator>();
         services.TryAddSingleton(TimeProvider.System);
