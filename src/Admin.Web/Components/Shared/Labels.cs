@@ -49,10 +49,6 @@ public static class Labels
         _ => algorithm.ToString(),
     };
 
-    /// <summary>Bytes as the console and CLI show sizes: MB with one decimal below 10 MB.</summary>
-    public static string Megabytes(long bytes)
-    {
-        var mb = bytes / 1048576.0;
-        return mb >= 10 ? $"{Math.Round(mb):0} MB" : $"{mb:0.#} MB";
-    }
+    /// <summary>Bytes as the console and CLI show sizes.</summary>
+    public static string Megabytes(long bytes) => MailHost.Admin.Web.Backend.SizeText.Megabytes(bytes);
 }
