@@ -30,3 +30,16 @@ public sealed class AuditChangesTests
         Assert.Empty(AuditChanges.Parse(new AdminAuditEntry { Entity = "all", NewValue = "hostname=mx, port offset=0" }));
     }
 }
+
+public sealed class HostNamesTests
+{
+    [Theory]
+    [InlineData("mail.example.com", true)]
+    [InlineData("mx.example.org.", true)]
+    [InlineData("localhost", false)]
+    [InlineData("mailhost", false)]
+    [InlineData("mx.test.local", false)]
+    [InlineData("192.0.2.1", false)]
+    [InlineData("", false)]
+    public void IsFqdn(string host, bool expected) => Assert.Equal(expected, MailHost.Admin.Web.Components.Pages.HostNames.IsFqdn(host));
+}
