@@ -16,7 +16,12 @@ public sealed class ConsolePolishTests(ConsoleFixture fixture) : IClassFixture<C
         var port = FreePorts.Next();
         await fixture.Server.Settings.UpdateAsync("console:admin", "add listener", (data, _) => data.Listeners.Add(new Listener
         {
-            Name = "audit-l", Protocol = ListenerProtocol.Smtp, BindAddress = "127.0.0.1", Port = port, TlsMode = TlsMode.None, Enabled = false,
+            Name = "audit-l",
+            Protocol = ListenerProtocol.Smtp,
+            BindAddress = "127.0.0.1",
+            Port = port,
+            TlsMode = TlsMode.None,
+            Enabled = false,
         }), CancellationToken.None);
         await fixture.Server.Settings.UpdateAsync("console:admin", "edit listener", (data, _) =>
         {
