@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
-using Radzen;
 
 namespace MailHost.Admin.Web;
 
@@ -27,7 +26,6 @@ public static class AdminServiceCollectionExtensions
     public static IServiceCollection AddMailHostAdmin(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddRadzenComponents();
         services.AddMudServices();
         services.AddScoped<Logs.LogStatistics>();
         services.AddCascadingAuthenticationState();

@@ -21,4 +21,7 @@ public interface ICertificateAdmin
 
     /// <summary>The private CA's certificate PEM, or null when none was created.</summary>
     string? PrivateCaPem();
+
+    /// <summary>True when the stored certificate at <paramref name="filePath"/> signs itself (issuer = subject); clients cannot verify it.</summary>
+    bool IsSelfSigned(string filePath);
 }

@@ -11,9 +11,9 @@ public static partial class CliApp
     public const string Usage = """
         usage: mailhost <noun> <verb> [arguments] [--MailHost:DataDir=DIR]
           status
-          server show | server set [--hostname H] [--banner B] [--max-message-size N] [--max-header-size N] [--max-header-line-length N] [--max-recipients N] [--max-connections-per-ip N] [--vrfy yes|no] [--retry-schedule M,M,…] [--auth-fail-limit N] …
+          server show | server set [--hostname H] [--banner B] [--max-message-size MB] [--max-header-size N] [--max-header-line-length N] [--max-recipients N] [--max-connections-per-ip N] [--vrfy yes|no] [--retry-schedule M,M,…] [--auth-fail-limit N] …
           domain add|list|remove NAME
-          account add|list|passwd|remove ADDRESS [--password-stdin] [--quota BYTES] [--smtp yes|no] [--imap yes|no] [--pop3 yes|no]
+          account add|list|passwd|remove ADDRESS [--password-stdin] [--quota MB] [--smtp yes|no] [--imap yes|no] [--pop3 yes|no]
           alias add|list|remove ADDRESS [TARGET,…]
           listener list | listener set NAME [--port N] [--address A] [--tls none|optional|required|implicit] [--enabled yes|no] [--auth yes|no] [--policy NAME]
           iprange list | iprange add NAME CIDR|LOWER-UPPER [flags] | iprange set NAME [flags] | iprange remove NAME
@@ -23,7 +23,7 @@ public static partial class CliApp
           dkim generate DOMAIN [--selector S] [--algorithm rsa2048|rsa4096|ed25519] [--active] | dkim list | dkim show DOMAIN [--selector S]
           route add NAME --domain D --smarthost HOST[:PORT] [--user U --password P] [--tls none|may|encrypt|verify] | route list | route remove NAME
           ban list | ban remove ADDRESS
-          queue list | queue flush | queue retry|hold|release|delete ID
+          queue list|flush|retry-all|delete-deferred [--state queued|deferred|held] [--domain D] [--older-than MIN] | queue retry|hold|release|delete ID
           trace QUEUEID|MESSAGE-ID
           dns show DOMAIN   (MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT records to publish, checked against the live DNS)
         exit codes: 0 ok, 1 validation error, 2 usage

@@ -89,7 +89,7 @@ internal static class MailboxCommands
                     var rows = await db.Accounts.OrderBy(a => a.Address).ToListAsync();
                     TablePrinter.Print(c.Output, ["ADDRESS", "ENABLED", "QUOTA", "SMTP", "IMAP", "POP3"], rows.Select(a => new[]
                     {
-                        a.Address, TablePrinter.YesNo(a.Enabled), a.QuotaBytes == 0 ? "unlimited" : a.QuotaBytes.ToString(CultureInfo.InvariantCulture),
+                        a.Address, TablePrinter.YesNo(a.Enabled), a.QuotaBytes == 0 ? "unlimited" : MailHost.Admin.Web.Backend.SizeText.Megabytes(a.QuotaBytes),
                         TablePrinter.YesNo(a.AllowSmtp), TablePrinter.YesNo(a.AllowImap), TablePrinter.YesNo(a.AllowPop3),
                     }));
                 }
@@ -135,7 +135,7 @@ internal static class MailboxCommands
 
     private static void ApplyAccountFlags(CliContext c, Account account)
     {
-        account.QuotaBytes = c.Flag("quota") is { } q ? long.Parse(q, CultureInfo.InvariantCulture) : account.QuotaBytes;
+        account.QuotaBytes = c.Flag("quota") is { } q ? MailHost.Admin.Web.Backend.SizeText.ParseMegabytes(q) ?? throw new CliUsageException("--quota takes megabytes (0 = unlimited), e.g. 500") : account.QuotaBytes;
         account.AllowSmtp = c.BoolFlag("smtp") ?? account.AllowSmtp;
         account.AllowImap = c.BoolFlag("imap") ?? account.AllowImap;
         account.AllowPop3 = c.BoolFlag("pop3") ?? account.AllowPop3;

@@ -1,10 +1,13 @@
 using System.Text.Json;
+using MailHost.Admin.Web.Backend;
+using MailHost.Server.AdminConsole;
 using MailHost.Server.Queue;
 
 namespace MailHost.Server.Cli;
 
 /// <summary>
-/// `mailhost queue list|flush|retry|hold|release|delete`: edits the spool files directly; the running
+/// `mailhost queue list|flush|retry-all|delete-deferred [--state S] [--domain D] [--older-than MIN]` and
+/// `queue retry|hold|release|delete ID`: edits the spool files directly; the running
 /// server notices the rewritten envelope (folder watch) and acts on it. It does not construct a
 /// <see cref="MessageSpool"/>, whose start-up cleanup of *.tmp files would race a running server's enqueue.
 /// </summary>
@@ -13,15 +16,15 @@ internal static class QueueCommands
     public static async Task<int> RunAsync(CliContext c)
     {
         var spool = new SpoolFiles(Path.Combine(c.Options.FullDataDir, "queue"));
-        var verb = c.Arg(1, "verb (list|flush|retry|hold|release|delete)");
+        var verb = c.Arg(1, "verb (list|flush|retry-all|delete-deferred|retry|hold|release|delete)");
         switch (verb)
         {
             case "list":
                 {
-                    var messages = await spool.ListAsync(CancellationToken.None);
+                    var messages = await MatchingAsync(spool, Filter(c));
                     TablePrinter.Print(c.Output, ["ID", "QUEUED", "SIZE", "SENDER", "RECIPIENT", "STATE", "ATTEMPTS", "NEXT", "LAST RESULT"], messages.SelectMany(m => m.Recipients.Select(r => new[]
                     {
-                        m.Id, m.CreatedUtc.ToString("u", CultureInfo.InvariantCulture), m.Size.ToString(CultureInfo.InvariantCulture),
+                        m.Id, m.CreatedUtc.ToString("u", CultureInfo.InvariantCulture), SizeText.Megabytes(m.Size),
                         m.Sender.Length == 0 ? "<>" : m.Sender, r.Address, m.Held ? "held" : r.State.ToString().ToLowerInvariant(),
                         r.Attempts.ToString(CultureInfo.InvariantCulture), r.State == RecipientState.Pending ? r.NextAttemptUtc.ToString("u", CultureInfo.InvariantCulture) : "",
                         r.LastResult,
@@ -29,13 +32,36 @@ internal static class QueueCommands
                     return 0;
                 }
             case "flush":
+            case "retry-all":
                 {
-                    var n = 0;
-                    foreach (var id in spool.ListIds().ToList())
+                    // flush leaves held messages alone; retry-all releases them too.
+                    var filter = Filter(c);
+                    var done = new List<string>();
+                    foreach (var m in await MatchingAsync(spool, filter))
                     {
-                        n += await EditAsync(spool, id, RetryNow) ? 1 : 0;
+                        if ((verb == "retry-all" || !m.Held) && await EditAsync(spool, m.Id, x =>
+                        {
+                            RetryNow(x);
+                            x.Held = verb == "flush" && x.Held;
+                        }))
+                        {
+                            done.Add(m.Id);
+                        }
                     }
-                    c.Output.WriteLine($"{n} message(s) due for delivery now");
+                    await AuditAsync(c, verb == "flush" ? "queue flush" : "queue retry all", done, filter.ToString());
+                    c.Output.WriteLine($"{done.Count} message(s) due for delivery now");
+                    return 0;
+                }
+            case "delete-deferred":
+                {
+                    var filter = Filter(c);
+                    var deferred = (await MatchingAsync(spool, filter)).Where(m => QueueFilter.StateOf(m.Held, Attempts(m)) == "deferred").Select(m => m.Id).ToList();
+                    foreach (var id in deferred)
+                    {
+                        spool.Remove(id);
+                    }
+                    await AuditAsync(c, "queue delete deferred", deferred, filter.ToString());
+                    c.Output.WriteLine($"{deferred.Count} deferred message(s) deleted");
                     return 0;
                 }
             case "retry":
@@ -54,6 +80,7 @@ internal static class QueueCommands
                         c.Error.WriteLine($"no queued message {id}");
                         return 1;
                     }
+                    await AuditAsync(c, "queue " + verb, [id], "");
                     c.Output.WriteLine($"{id}: {verb} done");
                     return 0;
                 }
@@ -66,12 +93,38 @@ internal static class QueueCommands
                         return 1;
                     }
                     spool.Remove(id);
+                    await AuditAsync(c, "queue delete", [id], "");
                     c.Output.WriteLine($"{id}: deleted");
                     return 0;
                 }
             default:
-                throw new CliUsageException("queue verbs: list, flush, retry ID, hold ID, release ID, delete ID");
+                throw new CliUsageException("queue verbs: list, flush, retry-all, delete-deferred [--state queued|deferred|held] [--domain D] [--older-than MINUTES]; retry ID, hold ID, release ID, delete ID");
         }
+    }
+
+    private static QueueFilter Filter(CliContext c)
+    {
+        var state = c.Flag("state") ?? "";
+        if (state.Length > 0 && !QueueFilter.States.Contains(state, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new CliUsageException("--state is one of: " + string.Join(", ", QueueFilter.States));
+        }
+        return new QueueFilter(state.ToLowerInvariant(), c.Flag("domain") ?? "", c.IntFlag("older-than") ?? 0);
+    }
+
+    private static int Attempts(QueuedMessage m) => m.Recipients.Count == 0 ? 0 : m.Recipients.Max(r => r.Attempts);
+
+    private static async Task<List<QueuedMessage>> MatchingAsync(SpoolFiles spool, QueueFilter filter)
+    {
+        var now = DateTime.UtcNow;
+        return [.. (await spool.ListAsync(CancellationToken.None)).Where(m => filter.Matches(m.Held, Attempts(m), m.CreatedUtc, m.Recipients.Select(r => r.Address), now))];
+    }
+
+    // The same audit rows the console writes, so `mailhost queue delete` is as visible as the page's Delete.
+    private static async Task AuditAsync(CliContext c, string action, IReadOnlyCollection<string> ids, string detail)
+    {
+        await using var db = await c.DbAsync();
+        await QueueAudit.WriteAsync(db, "cli", action, ids, detail, CancellationToken.None);
     }
 
     private static void RetryNow(QueuedMessage m)

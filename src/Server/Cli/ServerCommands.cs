@@ -16,7 +16,7 @@ internal static class ServerCommands
                         ["revision", s.Revision.ToString(CultureInfo.InvariantCulture)],
                         ["hostname", s.Hostname],
                         ["banner", s.Banner],
-                        ["max-message-size", s.MaxMessageSize.ToString(CultureInfo.InvariantCulture)],
+                        ["max-message-size", MailHost.Admin.Web.Backend.SizeText.Megabytes(s.MaxMessageSize)],
                         ["max-header-size", s.MaxHeaderBytes.ToString(CultureInfo.InvariantCulture)],
                         ["max-header-line-length", s.MaxHeaderLineLength.ToString(CultureInfo.InvariantCulture)],
                         ["max-recipients", s.MaxRecipients.ToString(CultureInfo.InvariantCulture)],
@@ -41,7 +41,7 @@ internal static class ServerCommands
                     var s = d.Server;
                     s.Hostname = c.Flag("hostname") ?? s.Hostname;
                     s.Banner = c.Flag("banner") ?? s.Banner;
-                    s.MaxMessageSize = c.Flag("max-message-size") is { } size ? long.Parse(size, CultureInfo.InvariantCulture) : s.MaxMessageSize;
+                    s.MaxMessageSize = c.Flag("max-message-size") is { } size ? MailHost.Admin.Web.Backend.SizeText.ParseMegabytes(size) ?? throw new CliUsageException("--max-message-size takes megabytes, e.g. 35") : s.MaxMessageSize;
                     s.MaxHeaderBytes = c.IntFlag("max-header-size") ?? s.MaxHeaderBytes;
                     s.MaxHeaderLineLength = c.IntFlag("max-header-line-length") ?? s.MaxHeaderLineLength;
                     s.MaxRecipients = c.IntFlag("max-recipients") ?? s.MaxRecipients;

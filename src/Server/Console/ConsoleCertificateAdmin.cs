@@ -45,6 +45,23 @@ public sealed class ConsoleCertificateAdmin(IOptions<MailHostOptions> options) :
 
     public string? PrivateCaPem() => PrivateCertificateAuthority.CertificatePem(options.Value.FullDataDir);
 
+    public bool IsSelfSigned(string filePath)
+    {
+        try
+        {
+            using var certificate = CertificateFiles.Load(options.Value.FullDataDir, filePath);
+            return certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>A PEM holding a certificate but no key: the answer of a CA to a request made here.</summary>
     private X509Certificate2? SignedForPendingRequest(byte[] content)
     {

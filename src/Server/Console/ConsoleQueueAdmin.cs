@@ -1,10 +1,12 @@
 using MailHost.Admin.Web.Backend;
 using MailHost.Server.Queue;
+using MailHost.Shared.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace MailHost.Server.AdminConsole;
 
-/// <summary>The spool as the queue page sees it.</summary>
-public sealed class ConsoleQueueAdmin(MessageSpool spool) : IQueueAdmin
+/// <summary>The spool as the queue page sees it; every action is written to the audit log.</summary>
+public sealed class ConsoleQueueAdmin(MessageSpool spool, IDbContextFactory<MailHostDbContext> dbFactory, TimeProvider clock) : IQueueAdmin
 {
     public int Count() => spool.ListIds().Count();
 
@@ -31,17 +33,73 @@ public sealed class ConsoleQueueAdmin(MessageSpool spool) : IQueueAdmin
         }
     }
 
-    public async Task RetryNowAsync(string id, CancellationToken cancellationToken)
+    public async Task RetryNowAsync(string actor, string id, CancellationToken cancellationToken)
     {
         if (await spool.ReadAsync(id, cancellationToken) is { } message)
         {
-            foreach (var r in message.Recipients.Where(r => r.State == RecipientState.Pending))
-            {
-                r.NextAttemptUtc = DateTime.UtcNow;
-            }
-            message.Held = false;
-            await spool.WriteEnvelopeAsync(message, cancellationToken);
+            await DueNowAsync(message, release: true, cancellationToken);
+            await AuditAsync(actor, "queue retry", [id], "", cancellationToken);
         }
+    }
+
+    private async Task DueNowAsync(QueuedMessage message, bool release, CancellationToken cancellationToken)
+    {
+        foreach (var r in message.Recipients.Where(r => r.State == RecipientState.Pending))
+        {
+            r.NextAttemptUtc = clock.GetUtcNow().UtcDateTime;
+        }
+        if (release)
+        {
+            message.Held = false;
+        }
+        await spool.WriteEnvelopeAsync(message, cancellationToken);
+    }
+
+    private async Task<List<QueuedMessage>> MatchingAsync(QueueFilter filter, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return [.. (await spool.ListAsync(cancellationToken)).Where(m => filter.Matches(m.Held, Attempts(m), m.CreatedUtc, m.Recipients.Select(r => r.Address), now))];
+    }
+
+    private static int Attempts(QueuedMessage m) => m.Recipients.Count == 0 ? 0 : m.Recipients.Max(r => r.Attempts);
+
+    public async Task<int> FlushAsync(string actor, QueueFilter filter, CancellationToken cancellationToken)
+    {
+        var messages = (await MatchingAsync(filter, cancellationToken)).Where(m => !m.Held).ToList();
+        foreach (var m in messages)
+        {
+            await DueNowAsync(m, release: false, cancellationToken);
+        }
+        await AuditAsync(actor, "queue flush", [.. messages.Select(m => m.Id)], filter.ToString(), cancellationToken);
+        return messages.Count;
+    }
+
+    public async Task<int> RetryAllAsync(string actor, QueueFilter filter, CancellationToken cancellationToken)
+    {
+        var messages = await MatchingAsync(filter, cancellationToken);
+        foreach (var m in messages)
+        {
+            await DueNowAsync(m, release: true, cancellationToken);
+        }
+        await AuditAsync(actor, "queue retry all", [.. messages.Select(m => m.Id)], filter.ToString(), cancellationToken);
+        return messages.Count;
+    }
+
+    public async Task<int> DeleteDeferredAsync(string actor, QueueFilter filter, CancellationToken cancellationToken)
+    {
+        var messages = (await MatchingAsync(filter, cancellationToken)).Where(m => QueueFilter.StateOf(m.Held, Attempts(m)) == "deferred").ToList();
+        foreach (var m in messages)
+        {
+            spool.Remove(m.Id);
+        }
+        await AuditAsync(actor, "queue delete deferred", [.. messages.Select(m => m.Id)], filter.ToString(), cancellationToken);
+        return messages.Count;
+    }
+
+    private async Task AuditAsync(string actor, string action, IReadOnlyCollection<string> ids, string detail, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await QueueAudit.WriteAsync(db, "console:" + actor, action, ids, detail, cancellationToken);
     }
 
     public async Task<QueueDetails?> DetailsAsync(string id, CancellationToken cancellationToken)
@@ -73,21 +131,22 @@ public sealed class ConsoleQueueAdmin(MessageSpool spool) : IQueueAdmin
         }
     }
 
-    public Task DeleteAsync(string id, CancellationToken cancellationToken)
+    public async Task DeleteAsync(string actor, string id, CancellationToken cancellationToken)
     {
         if (spool.ListIds().Contains(id, StringComparer.Ordinal))
         {
             spool.Remove(id);
+            await AuditAsync(actor, "queue delete", [id], "", cancellationToken);
         }
-        return Task.CompletedTask;
     }
 
-    public async Task SetHeldAsync(string id, bool held, CancellationToken cancellationToken)
+    public async Task SetHeldAsync(string actor, string id, bool held, CancellationToken cancellationToken)
     {
         if (await spool.ReadAsync(id, cancellationToken) is { } message)
         {
             message.Held = held;
             await spool.WriteEnvelopeAsync(message, cancellationToken);
+            await AuditAsync(actor, held ? "queue hold" : "queue release", [id], "", cancellationToken);
         }
     }
 }

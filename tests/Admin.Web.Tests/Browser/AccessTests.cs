@@ -16,8 +16,15 @@ public sealed class AccessTests(ConsoleFixture fixture) : IClassFixture<ConsoleF
         var row = page.Locator("#listener-status tr:has([data-listener='submissions'])");
         await Assertions.Expect(row).ToContainTextAsync("bound");
         await ConsolePages.ScreenshotAsync(page, "dashboard");
-        await page.Locator(".rz-header button[title='Light / dark'], .rz-header .rz-appearance-toggle, .rz-header [title='Light / dark']").First.ClickAsync();
-        await Assertions.Expect(page.Locator("link[href*='material-dark']")).ToHaveCountAsync(1);
+        var light = await BackgroundAsync(page);
+        await page.ClickAsync("#dark-toggle");
+        await Assertions.Expect(page.Locator("[data-theme='dark']")).ToHaveCountAsync(1);
+        Assert.NotEqual(light, await BackgroundAsync(page));
+        // Remembered: a reload comes back dark.
+        await page.ReloadAsync();
+        await ConsolePages.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-theme='dark']")).ToHaveCountAsync(1);
+        Assert.NotEqual(light, await BackgroundAsync(page));
         await ConsolePages.ScreenshotAsync(page, "dashboard-dark");
         await page.SetViewportSizeAsync(390, 844);
         await ConsolePages.ScreenshotAsync(page, "dashboard-phone");
@@ -59,4 +66,7 @@ public sealed class AccessTests(ConsoleFixture fixture) : IClassFixture<ConsoleF
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.False(response.Headers.Contains("Set-Cookie"));
     }
+
+    private static Task<string> BackgroundAsync(IPage page) =>
+        page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
 }

@@ -33,6 +33,26 @@ public static class ConsolePages
     // The interactive render adds this attribute once the circuit is up (see MainLayout).
     public static Task WaitInteractiveAsync(IPage page) => page.WaitForSelectorAsync("[data-interactive='true']", new() { State = WaitForSelectorState.Attached });
 
+    /// <summary>Picks an option of a MudSelect (not a native select): open its menu by the input id, click the option with that exact text.</summary>
+    public static async Task SelectAsync(IPage page, string inputSelector, string optionText)
+    {
+        // The input itself may be hidden (MudSelect then renders the value as text): click the select around it.
+        await page.Locator(".mud-select").Filter(new() { Has = page.Locator(inputSelector) }).Locator(".mud-input-control-input-container").First.ClickAsync();
+        var options = page.Locator(".mud-popover-open .mud-list-item");
+        await options.Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^\\s*" + System.Text.RegularExpressions.Regex.Escape(optionText) + "\\s*$") }).First.ClickAsync();
+        await Assertions.Expect(options).ToHaveCountAsync(0);
+    }
+
+    /// <summary>The open MudDialog confirmation (one at a time).</summary>
+    public static ILocator Dialog(IPage page) => page.Locator(".mud-dialog");
+
+    /// <summary>Answers the open confirmation dialog with the button of that name (e.g. "Delete" or "Cancel").</summary>
+    public static async Task AnswerDialogAsync(IPage page, string button)
+    {
+        await Dialog(page).GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
+        await Assertions.Expect(Dialog(page)).ToHaveCountAsync(0);
+    }
+
     public static async Task ScreenshotAsync(IPage page, string name) =>
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ConsoleFixture.ArtifactsDir, name + ".png"), FullPage = true });
 

@@ -36,7 +36,7 @@ public sealed class DkimPageTests
         Assert.DoesNotContain(server.Snapshot.Current.DkimKeys, k => k.Active);
         await Row(page, "ui1").GetByRole(AriaRole.Button, new() { Name = "Activate", Exact = true }).ClickAsync();
         await Assertions.Expect(Row(page, "ui1").Locator(".dkim-active")).ToHaveTextAsync("yes");
-        await GenerateAsync(page, "ui2", "Rsa2048");
+        await GenerateAsync(page, "ui2", "RSA 2048");
         await Assertions.Expect(page.Locator("#r-name")).ToHaveValueAsync("ui2._domainkey." + Domain);
         await Assertions.Expect(Row(page, "ui2").Locator(".dkim-active")).ToHaveTextAsync("");
         var txt = await page.Locator("#r-value").InputValueAsync();
@@ -62,7 +62,7 @@ public sealed class DkimPageTests
     {
         await page.FillAsync("#d-domain", Domain);
         await page.FillAsync("#d-selector", selector);
-        await page.SelectOptionAsync("#d-algorithm", algorithm);
+        await ConsolePages.SelectAsync(page, "#d-algorithm", algorithm);
         await page.ClickAsync("#generate-dkim");
         await Assertions.Expect(page.Locator(".mh-notice")).ToContainTextAsync($"Key {selector}._domainkey.{Domain} generated");
         await Assertions.Expect(page.Locator("#dkim-record h2")).ToContainTextAsync($"{selector}._domainkey.{Domain}");

@@ -56,7 +56,7 @@ public sealed class LogPagesTests(ConsoleFixture fixture) : IClassFixture<Consol
         await ConsolePages.OpenAsync(page, Url, "/logs/tls", "#tls-grid");
         await Assertions.Expect(page.Locator("#tls-grid")).ToContainTextAsync("carol@example.com");
         await Assertions.Expect(page.Locator("#tls-grid")).ToContainTextAsync("203.0.113.10");
-        await page.SelectOptionAsync("#f-tls", "TLSv1.3");
+        await ConsolePages.SelectAsync(page, "#f-tls", "TLSv1.3");
         await Assertions.Expect(page.Locator("#tls-grid")).Not.ToContainTextAsync("203.0.113.10");
         await Assertions.Expect(page.Locator("#tls-grid")).ToContainTextAsync("TLS_AES_256_GCM_SHA384");
         await ConsolePages.ScreenshotAsync(page, "tls-log");

@@ -58,7 +58,7 @@ public sealed class MailboxAndRelayTests(ConsoleFixture fixture) : IClassFixture
             await page.ClickAsync("#add-rule");
             await page.FillAsync("#rr-name", name);
             await page.FillAsync("#rr-recipient", domain);
-            await page.SelectOptionAsync("#rr-action", "Route");
+            await ConsolePages.SelectAsync(page, "#rr-action", "route via smarthost");
             await page.FillAsync("#rr-host", "smarthost.example");
             await page.ClickAsync("#save-rule");
             await Assertions.Expect(page.Locator($"#rules-grid [data-rule='{name}']")).ToBeVisibleAsync();
@@ -103,7 +103,17 @@ public sealed class MailboxAndRelayTests(ConsoleFixture fixture) : IClassFixture
         Assert.True((await spool.ReadAsync(id, CancellationToken.None))!.Held);
         await ConsolePages.ScreenshotAsync(page, "queue");
 
+        // Held is a visible state, not only a button label.
+        await Assertions.Expect(row.Locator("[data-state='held']")).ToBeVisibleAsync();
+
+        // Delete asks first: Cancel keeps the message, Delete in the dialog removes it.
         await row.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Assertions.Expect(ConsolePages.Dialog(page)).ToContainTextAsync(id);
+        await ConsolePages.AnswerDialogAsync(page, "Cancel");
+        await Assertions.Expect(row).ToBeVisibleAsync();
+        Assert.Contains(id, spool.ListIds());
+        await row.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await ConsolePages.AnswerDialogAsync(page, "Delete");
         await Assertions.Expect(page.Locator("#queue-grid")).Not.ToContainTextAsync(id);
         Assert.DoesNotContain(id, spool.ListIds());
         await page.Context.CloseAsync();

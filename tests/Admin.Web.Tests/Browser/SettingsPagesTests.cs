@@ -19,10 +19,10 @@ public sealed class SettingsPagesTests(ConsoleFixture fixture) : IClassFixture<C
         await page.ClickAsync("#add-listener");
         var port = FreePorts.Next();
         await page.FillAsync("#l-name", "ui-smtp");
-        await page.SelectOptionAsync("#l-protocol", "Smtp");
+        await ConsolePages.SelectAsync(page, "#l-protocol", "SMTP");
         await page.FillAsync("#l-address", "127.0.0.1");
         await page.FillAsync("#l-port", port.ToString(CultureInfo.InvariantCulture));
-        await page.SelectOptionAsync("#l-tls", "None");
+        await ConsolePages.SelectAsync(page, "#l-tls", "no TLS");
         await ConsolePages.ScreenshotAsync(page, "listeners-form");
 
         await page.ClickAsync("#save-listener");

@@ -114,7 +114,7 @@ public sealed class TlsPageTests(ConsoleFixture fixture) : IClassFixture<Console
         var page = await fixture.SignedInPageAsync();
         await ConsolePages.OpenAsync(page, Url, "/tls", "#certificates-grid");
         await page.FillAsync("#csr-hosts", "csr.example.test");
-        await page.SelectOptionAsync("#csr-key", "rsa");
+        await ConsolePages.SelectAsync(page, "#csr-key", "RSA 2048");
         await page.ClickAsync("#create-csr");
         await Assertions.Expect(page.Locator("#csr-pem")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^-----BEGIN CERTIFICATE REQUEST-----"));
         var request = CertificateRequest.LoadSigningRequestPem(await page.Locator("#csr-pem").InputValueAsync(), HashAlgorithmName.SHA256);

@@ -4,6 +4,7 @@ using MailHost.Shared.Validation;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
+using MudBlazor;
 
 namespace MailHost.Admin.Web.Components.Shared;
 
@@ -16,6 +17,8 @@ public abstract class SettingsPageBase : ComponentBase
     [Inject] protected ISettingsEditor Editor { get; set; } = default!;
     [Inject] protected IDbContextFactory<MailHostDbContext> DbFactory { get; set; } = default!;
     [Inject] protected IEngineStatus Engine { get; set; } = default!;
+    [Inject] protected ISnackbar Snackbar { get; set; } = default!;
+    [Inject] protected IDialogService Dialogs { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState>? AuthState { get; set; }
 
     protected IReadOnlyList<SettingsError> Errors { get; private set; } = [];
@@ -41,6 +44,7 @@ public abstract class SettingsPageBase : ComponentBase
         {
             SavedRevision = await Editor.UpdateAsync(actor, action, edit, CancellationToken.None);
             Notice = success ?? $"Saved (revision {SavedRevision}). Applies to new connections at once; nothing else to do.";
+            Snackbar.Add(Notice, Severity.Success);
             return true;
         }
         catch (SettingsValidationException ex)
@@ -77,6 +81,13 @@ public abstract class SettingsPageBase : ComponentBase
         }
         return item;
     }
+
+    /// <summary>Asks before a destructive action; true only when the admin confirms.</summary>
+    protected async Task<bool> ConfirmAsync(string title, string message, string yes = "Delete") =>
+        await Dialogs.ShowMessageBoxAsync(title, message, yesText: yes, cancelText: "Cancel") == true;
+
+    /// <summary>True when a field has a validation error: the Mud field turns red, FieldErrors under it says why.</summary>
+    protected bool HasError(string field) => ErrorsFor(field).Any();
 
     protected IEnumerable<SettingsError> ErrorsFor(string field) => Errors.Where(e => e.Field.Equals(field, StringComparison.OrdinalIgnoreCase));
 
