@@ -97,7 +97,7 @@ public sealed class ParserFuzzTests(ITestOutputHelper output)
         input.AsSpan().IndexOf("\r\n.\r\n"u8) >= 0 || input.AsSpan().StartsWith(".\r\n"u8);
 
     /// <summary>Assembles commands as the session does (lines + literals through a pipe), then parses each like the dispatcher.</summary>
-    private static void ImapTarget(byte[] input)
+    internal static void ImapTarget(byte[] input)
     {
         var pipe = new Pipe();
         pipe.Writer.WriteAsync(input).AsTask().GetAwaiter().GetResult();
@@ -124,7 +124,7 @@ public sealed class ParserFuzzTests(ITestOutputHelper output)
         }
     }
 
-    private static void ParseImap(byte[] command)
+    internal static void ParseImap(byte[] command)
     {
         var r = new ImapReader(command);
         r.Tag();
@@ -207,7 +207,7 @@ public sealed class ParserFuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>Parses a message and derives everything IMAP FETCH and the envelope need from it.</summary>
-    private static void MimeTarget(byte[] input)
+    internal static void MimeTarget(byte[] input)
     {
         var message = MimeParser.Parse(input);
         Walk(message, input, 0);
