@@ -25,6 +25,9 @@ internal sealed class SmtpTransaction(MailHostSnapshot snapshot, string sender)
     /// <summary>The envelope addresses as the client gave them, for the delivery log.</summary>
     public List<string> GivenRecipients { get; } = [];
 
+    /// <summary>Where local recipients get the message instead of INBOX (Junk after a DMARC quarantine verdict).</summary>
+    public string? Mailbox { get; set; }
+
     /// <summary>Set while BDAT chunks arrive.</summary>
     public MessageWriter? Chunks { get; set; }
 
