@@ -135,7 +135,7 @@ public sealed class LocalDeliveryWorker(
     private async Task DeliverOneAsync(QueuedMessage message, QueuedRecipient recipient, CancellationToken cancellationToken)
     {
         recipient.Attempts++;
-        var result = await delivery.DeliverAsync(recipient.Address, $"{message.Id}:{recipient.Address.ToLowerInvariant()}", spool.ContentPath(message.Id), cancellationToken);
+        var result = await delivery.DeliverAsync(recipient.Address, message.Mailbox, $"{message.Id}:{recipient.Address.ToLowerInvariant()}", spool.ContentPath(message.Id), cancellationToken);
         recipient.LastResult = result.Detail;
         string logResult;
         switch (result.Outcome)

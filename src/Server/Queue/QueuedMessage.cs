@@ -47,4 +47,7 @@ public sealed class QueuedMessage
     public string? DsnRet { get; set; }
     public string? DsnEnvelopeId { get; set; }
     public bool Held { get; set; }
+
+    /// <summary>The local mailbox to deliver into instead of INBOX ("Junk" for a DMARC quarantine); null for INBOX.</summary>
+    public string? Mailbox { get; set; }
 }

@@ -230,6 +230,7 @@ internal sealed partial class SmtpSession
                 RequireTls = transaction.RequireTls,
                 DsnRet = transaction.DsnRet,
                 DsnEnvelopeId = transaction.DsnEnvelopeId,
+                Mailbox = transaction.Mailbox,
             };
             await writer.CommitAsync(envelope, cancellationToken);
             foreach (var recipient in transaction.Recipients)

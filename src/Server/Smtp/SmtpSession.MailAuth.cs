@@ -34,6 +34,10 @@ internal sealed partial class SmtpSession
             }
             var fields = AuthResultsHeader.Build(report) + AuthResultsHeader.ReceivedSpf(report);
             await writer.RewriteAsync((source, target, ct) => ForgedResultsFilter.CopyAsync(source, target, fields, hostname, ct), cancellationToken);
+            if (verdict.Action == MailAuthAction.Quarantine)
+            {
+                transaction.Mailbox = "Junk";
+            }
             return null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -27,6 +27,8 @@ internal sealed class SmtpTransaction(MailHostSnapshot snapshot, string sender)
 
     /// <summary>Target address → the policy decision that accepted it (for the delivery log's trace).</summary>
     public Dictionary<string, string> Decisions { get; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Where local recipients get the message instead of INBOX (Junk after a DMARC quarantine verdict).</summary>
+    public string? Mailbox { get; set; }
 
     /// <summary>Set while BDAT chunks arrive.</summary>
     public MessageWriter? Chunks { get; set; }

@@ -6,7 +6,8 @@ namespace MailHost.Server.Storage;
 /// </summary>
 public interface IMailboxDelivery
 {
-    Task<LocalDeliveryResult> DeliverAsync(string account, string deliveryId, string contentPath, CancellationToken cancellationToken);
+    /// <param name="mailbox">A mailbox other than INBOX (e.g. Junk); INBOX when null or when the account has no such mailbox.</param>
+    Task<LocalDeliveryResult> DeliverAsync(string account, string? mailbox, string deliveryId, string contentPath, CancellationToken cancellationToken);
 }
 
 public enum LocalDeliveryOutcome

@@ -33,6 +33,8 @@ public sealed class InboundAuthTests : IAsyncLifetime
             DnsmasqServer.Txt("_dmarc.strict.test", "v=DMARC1; p=reject"),
             DnsmasqServer.Txt("sel._domainkey.strict.test", record),
             DnsmasqServer.Txt("nodmarc.test", "v=spf1 ip4:127.0.0.9 -all"),
+            DnsmasqServer.Txt("quarantine.test", "v=spf1 ip4:127.0.0.9 -all"),
+            DnsmasqServer.Txt("_dmarc.quarantine.test", "v=DMARC1; p=quarantine"),
             DnsmasqServer.Txt("helo.test", "v=spf1 ip4:127.0.0.0/8 -all"),
         ]);
         _server = await TestServer.StartAsync(db =>
@@ -131,6 +133,25 @@ public sealed class InboundAuthTests : IAsyncLifetime
         Assert.Matches(@"dkim=pass [^;]*header\.d=good\.test", delivered);
         Assert.Matches(@"dkim=fail [^;]*header\.d=strict\.test", delivered);
         Assert.Matches(@"dmarc=pass [^;]*header\.from=good\.test", delivered);
+    }
+
+    [Fact]
+    public async Task QuarantineDomain_Failing_DeliveredToJunk()
+    {
+        var output = await SwaksAsync("127.0.0.2", "eve@quarantine.test", Message("eve@quarantine.test", "marker-junk\r\n"));
+        Assert.Contains("250 2.0.0 Ok: queued", output);
+        Assert.Contains("dmarc=fail", await DeliveredAsync("marker-junk"), StringComparison.Ordinal);
+        // Python's imaplib as the mail client: the message is in Junk, not in INBOX.
+        const string script = """
+            import imaplib, ssl, sys
+            m = imaplib.IMAP4('127.0.0.1', int(sys.argv[1])); m.starttls(ssl._create_unverified_context()); m.login('bob@example.com', 'pw')
+            for box in ('Junk', 'INBOX'):
+                m.select(box, readonly=True); print(box, len(m.search(None, 'BODY', 'marker-junk')[1][0].split()))
+            m.logout()
+            """;
+        var (_, boxes) = await ExternalTool.RunAsync("/usr/bin/python3", ["-c", script, _server.Port("imap").ToString(CultureInfo.InvariantCulture)]);
+        Assert.True(boxes.Contains("Junk 1", StringComparison.Ordinal), boxes);
+        Assert.Contains("INBOX 0", boxes, StringComparison.Ordinal);
     }
 
     [Fact]
