@@ -4,9 +4,9 @@ namespace MailHost.Admin.Web.Security;
 
 /// <summary>
 /// Response headers on every console answer (pages, endpoints, static files, refusals). The policy
-/// allows scripts only from the console itself: blazor.web.js (.NET 10) and the Radzen script are
+/// allows scripts only from the console itself: blazor.web.js (.NET 10) and MudBlazor's script are
 /// files, and Blazor Server needs neither eval nor inline script; its WebSocket is same-origin
-/// (connect-src 'self'). Inline styles stay allowed because Radzen components set style attributes.
+/// (connect-src 'self'). Inline styles stay allowed because MudBlazor components set style attributes and its theme provider writes a <style> element.
 /// </summary>
 public static class SecurityHeaders
 {

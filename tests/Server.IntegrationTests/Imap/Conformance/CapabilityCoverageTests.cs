@@ -21,6 +21,7 @@ public sealed class CapabilityCoverageTests(ConformanceFixture fixture)
         ["LOGINDISABLED"] = ["Capability_FromRangeRequiringTls_LoginDisabledUntilStartTls"],
         ["AUTH=PLAIN"] = [nameof(AuthenticatePlain_WithInitialResponse_SaslIr)],
         ["SASL-IR"] = [nameof(AuthenticatePlain_WithInitialResponse_SaslIr)],
+        ["AUTH=SCRAM-SHA-256"] = ["Imap_GsaslWithOwnAuthzid_Authenticates_OtherAuthzidRefused"],
         ["LITERAL+"] = [nameof(LiteralPlus_NonSynchronizingLiteral_NoContinuation), "RandomAppendStoreFetchExpunge_SixSessions_EveryFetchReturnsAppendedBytesOrNo"],
         ["ENABLE"] = ["Rev2_EnableThenSearchAndNonPeekFetch_EsearchAndSeenSet", "Transcript_EnableSelectVanishedAndChangedSince"],
         ["IDLE"] = ["Idle_MessageSpooledForLocalDelivery_PushedWithinOneSecond"],
