@@ -15,7 +15,15 @@ public sealed record ScramCredential(byte[] Salt, int Iterations, byte[] StoredK
 /// </summary>
 public static class PasswordHasher
 {
+    /// <summary>PBKDF2-SHA256 iterations of the PLAIN/LOGIN verifier (OWASP's 2023 figure).</summary>
     public const int Iterations = 600_000;
+
+    /// <summary>
+    /// SCRAM-SHA-256 iterations (sent to the client as i=). Clients compute them on every login, and Cyrus
+    /// SASL clients (mbsync, mutt built with Cyrus, Thunderbird's libsasl users) refuse counts above 65,536
+    /// ("iteration-count is too big"): 16,384 is four times RFC 7677's minimum and well inside that cap.
+    /// </summary>
+    public const int ScramIterations = 16_384;
     public const string Scheme = "scram-sha-256+pbkdf2";
     private const string LegacyScheme = "pbkdf2-sha256";
 
@@ -26,13 +34,15 @@ public static class PasswordHasher
         ArgumentNullException.ThrowIfNull(password);
         ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
         var scramSalt = RandomNumberGenerator.GetBytes(16);
-        var salted = Rfc2898DeriveBytes.Pbkdf2(password, scramSalt, iterations, HashAlgorithmName.SHA256, 32);
+        var scramIterations = Math.Min(iterations, ScramIterations);
+        var salted = Rfc2898DeriveBytes.Pbkdf2(password, scramSalt, scramIterations, HashAlgorithmName.SHA256, 32);
         var (storedKey, serverKey) = ScramKeys(salted);
         CryptographicOperations.ZeroMemory(salted);
         var verifySalt = RandomNumberGenerator.GetBytes(16);
         var verifier = Rfc2898DeriveBytes.Pbkdf2(password, verifySalt, iterations, HashAlgorithmName.SHA256, 32);
+        var si = scramIterations.ToString(CultureInfo.InvariantCulture);
         var i = iterations.ToString(CultureInfo.InvariantCulture);
-        return string.Join('$', Scheme, i, B64(scramSalt), B64(storedKey), B64(serverKey), i, B64(verifySalt), B64(verifier));
+        return string.Join('$', Scheme, si, B64(scramSalt), B64(storedKey), B64(serverKey), i, B64(verifySalt), B64(verifier));
     }
 
     /// <summary>True for a row in the old, password-equivalent format (rewrite it at the next password login).</summary>

@@ -94,7 +94,7 @@ public sealed class SaslScramSha256
 
         _credential = PasswordHasher.ScramKeysOf(storedHashOf(User.Trim().ToLowerInvariant()));
         var salt = _credential?.Salt ?? HMACSHA256.HashData(FakeSaltKey, Encoding.UTF8.GetBytes(User.ToLowerInvariant()))[..16];
-        var iterations = _credential?.Iterations ?? PasswordHasher.Iterations;
+        var iterations = _credential?.Iterations ?? PasswordHasher.ScramIterations;
         _serverFirst = $"r={_nonce},s={Convert.ToBase64String(salt)},i={iterations.ToString(CultureInfo.InvariantCulture)}";
         return _serverFirst;
     }

@@ -5,6 +5,17 @@ namespace MailHost.Server.Tests.Smtp;
 public sealed class SaslTests
 {
     [Fact]
+    public void Hash_ScramCountWithinCyrusSaslCap_VerifierAtFullCost()
+    {
+        // mbsync (Cyrus SASL) refused i=600000 with "iteration-count is too big" once IMAP offered SCRAM.
+        var parts = PasswordHasher.Hash("pencil").Split('$');
+        Assert.Equal(PasswordHasher.Scheme, parts[0]);
+        Assert.True(int.Parse(parts[1], CultureInfo.InvariantCulture) is >= 4096 and <= 65536, parts[1]);
+        Assert.Equal(PasswordHasher.Iterations, int.Parse(parts[5], CultureInfo.InvariantCulture));
+        Assert.Equal(PasswordHasher.ScramIterations, PasswordHasher.ScramKeysOf(string.Join('$', parts))!.Iterations);
+    }
+
+    [Fact]
     public void Plain_RoundTrips()
     {
         Assert.True(SaslPlain.TryDecode(SaslPlain.Encode("", "alice@example.com", "p\u00e4ss"), out var authz, out var user, out var pw));
@@ -53,7 +64,7 @@ public sealed class ScramTests
         var scram = new SaslScramSha256(() => "srv");
         var first = scram.Start("n,,n=ghost,r=abc", _ => null);
         Assert.NotNull(first);
-        Assert.Contains(",i=600000", first);
+        Assert.Contains(",i=" + PasswordHasher.ScramIterations.ToString(CultureInfo.InvariantCulture), first);
         Assert.Null(scram.Finish("c=biws,r=abcsrv,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="));
         Assert.Null(new SaslScramSha256().Start("p=tls-unique,,n=user,r=abc", _ => null));
         Assert.Null(new SaslScramSha256().Start("n,,n=us=er,r=abc", _ => null));
