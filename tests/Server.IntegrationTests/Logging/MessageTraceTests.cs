@@ -38,8 +38,13 @@ public sealed partial class MessageTraceTests(ITestOutputHelper output)
             db.Accounts.Add(new Account { Address = "carol@" + DeliveryHarness.LocalDomain, PasswordHash = hash });
             db.RelayRules.Add(new RelayRule
             {
-                Name = "example-verify", Order = 1, Action = RelayAction.Route, RecipientDomain = "example.test",
-                SmartHost = Host, SmartHostPort = postfix.Port, OutboundTls = OutboundTlsLevel.Verify,
+                Name = "example-verify",
+                Order = 1,
+                Action = RelayAction.Route,
+                RecipientDomain = "example.test",
+                SmartHost = Host,
+                SmartHostPort = postfix.Port,
+                OutboundTls = OutboundTlsLevel.Verify,
             });
         }, $"--MailHost:OutboundTrustedCaFile={caFile}");
 

@@ -103,43 +103,43 @@ internal sealed class SpfEvaluator(IDnsResolver dns, SpfOptions options, DateTim
             case SpfMechanismKind.Ip4 or SpfMechanismKind.Ip6:
                 return SpfNetwork.Contains(directive.Network!, directive.Kind == SpfMechanismKind.Ip4 ? directive.Cidr4 : directive.Cidr6, ip);
             case SpfMechanismKind.Include:
-            {
-                Count();
-                var target = await ExpandDomainAsync(directive.DomainSpec!, context);
-                var inner = await CheckAsync(ip, target, sender, helo, topLevel: false);
-                // RFC 7208 §5.2: the include table.
-                return inner.Result switch
                 {
-                    SpfResult.Pass => true,
-                    SpfResult.Fail or SpfResult.SoftFail or SpfResult.Neutral => false,
-                    SpfResult.TempError => throw new SpfAbortException(SpfResult.TempError, inner.Reason),
-                    SpfResult.None => throw new SpfAbortException(SpfResult.PermError, $"include:{target} has no SPF record"),
-                    _ => throw new SpfAbortException(SpfResult.PermError, inner.Reason),
-                };
-            }
+                    Count();
+                    var target = await ExpandDomainAsync(directive.DomainSpec!, context);
+                    var inner = await CheckAsync(ip, target, sender, helo, topLevel: false);
+                    // RFC 7208 §5.2: the include table.
+                    return inner.Result switch
+                    {
+                        SpfResult.Pass => true,
+                        SpfResult.Fail or SpfResult.SoftFail or SpfResult.Neutral => false,
+                        SpfResult.TempError => throw new SpfAbortException(SpfResult.TempError, inner.Reason),
+                        SpfResult.None => throw new SpfAbortException(SpfResult.PermError, $"include:{target} has no SPF record"),
+                        _ => throw new SpfAbortException(SpfResult.PermError, inner.Reason),
+                    };
+                }
             case SpfMechanismKind.A:
-            {
-                Count();
-                var target = directive.DomainSpec is null ? domain : await ExpandDomainAsync(directive.DomainSpec, context);
-                var addresses = await AddressesAsync(target, ip.AddressFamily, countVoid: true);
-                return addresses.Any(a => SpfNetwork.Contains(a, Cidr(directive, ip), ip));
-            }
+                {
+                    Count();
+                    var target = directive.DomainSpec is null ? domain : await ExpandDomainAsync(directive.DomainSpec, context);
+                    var addresses = await AddressesAsync(target, ip.AddressFamily, countVoid: true);
+                    return addresses.Any(a => SpfNetwork.Contains(a, Cidr(directive, ip), ip));
+                }
             case SpfMechanismKind.Mx:
                 return await MatchesMxAsync(directive, ip, domain, context);
             case SpfMechanismKind.Ptr:
-            {
-                Count();
-                var target = directive.DomainSpec is null ? domain : await ExpandDomainAsync(directive.DomainSpec, context);
-                var names = await ValidatedNamesAsync(ip);
-                return names.Any(n => SpfDomain.IsSameOrSubdomain(n, target));
-            }
+                {
+                    Count();
+                    var target = directive.DomainSpec is null ? domain : await ExpandDomainAsync(directive.DomainSpec, context);
+                    var names = await ValidatedNamesAsync(ip);
+                    return names.Any(n => SpfDomain.IsSameOrSubdomain(n, target));
+                }
             case SpfMechanismKind.Exists:
-            {
-                Count();
-                var target = await ExpandDomainAsync(directive.DomainSpec!, context);
-                // RFC 7208 §5.7: always an A query, whatever the client's address family.
-                return (await AddressesAsync(target, AddressFamily.InterNetwork, countVoid: true)).Count > 0;
-            }
+                {
+                    Count();
+                    var target = await ExpandDomainAsync(directive.DomainSpec!, context);
+                    // RFC 7208 §5.7: always an A query, whatever the client's address family.
+                    return (await AddressesAsync(target, AddressFamily.InterNetwork, countVoid: true)).Count > 0;
+                }
             default:
                 return false;
         }
