@@ -62,7 +62,10 @@ public sealed class LogVolumeTests(ITestOutputHelper output)
             var written = await logs.DeliveryLog.CountAsync(cts.Token) + await logs.TlsLog.CountAsync(cts.Token);
             output.WriteLine($"{written} rows written of {messages * 2 + 3} produced");
         }
-        Assert.Equal(settingsBefore, SizeOf(server.DataDir, "settings.db"));
+        // settings.db plus its WAL must not grow: the WAL may shrink (SQLite checkpoints and removes it when
+        // the last connection closes), but a thousand log rows written there would add hundreds of KB.
+        var settingsAfter = SizeOf(server.DataDir, "settings.db");
+        Assert.True(settingsAfter <= settingsBefore, $"settings.db grew from {settingsBefore} to {settingsAfter} bytes during the flood");
     }
 
     [Fact]
