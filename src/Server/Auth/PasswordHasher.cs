@@ -110,7 +110,8 @@ public static class PasswordHasher
 
     private static string B64(byte[] bytes) => Convert.ToBase64String(bytes);
 
-    private static bool TryB64(string text, out byte[] bytes)
+    /// <summary>Base64 that never throws (stored rows and SCRAM messages are both untrusted text).</summary>
+    internal static bool TryB64(string text, out byte[] bytes)
     {
         var buffer = new byte[text.Length];
         if (Convert.TryFromBase64String(text, buffer, out var written))

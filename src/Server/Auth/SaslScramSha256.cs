@@ -108,7 +108,7 @@ public sealed class SaslScramSha256
             return null;
         }
         var proofAt = clientFinal.LastIndexOf(",p=", StringComparison.Ordinal);
-        if (proofAt < 0 || !TryBase64(clientFinal[(proofAt + 3)..], out var proof) || proof.Length != 32)
+        if (proofAt < 0 || !PasswordHasher.TryB64(clientFinal[(proofAt + 3)..], out var proof) || proof.Length != 32)
         {
             return null;
         }
@@ -146,17 +146,5 @@ public sealed class SaslScramSha256
             return null;
         }
         return name.Replace("=2C", ",", StringComparison.Ordinal).Replace("=3D", "=", StringComparison.Ordinal);
-    }
-
-    private static bool TryBase64(string text, out byte[] bytes)
-    {
-        var buffer = new byte[text.Length];
-        if (Convert.TryFromBase64String(text, buffer, out var written))
-        {
-            bytes = buffer[..written];
-            return true;
-        }
-        bytes = [];
-        return false;
     }
 }
