@@ -59,6 +59,15 @@ internal sealed class FetchedMessage : IAsyncDisposable
         _content = content;
     }
 
+    /// <summary>The first <paramref name="length"/> bytes (the header, whose length the cache knows): never the whole file.</summary>
+    public async Task<byte[]> ReadPrefixAsync(long length, CancellationToken cancellationToken)
+    {
+        var prefix = new byte[Math.Min(length, _file.Length)];
+        _file.Position = 0;
+        await _file.ReadExactlyAsync(prefix, cancellationToken);
+        return prefix;
+    }
+
     /// <summary>Copies <paramref name="length"/> bytes from <paramref name="start"/> to the client through one pooled buffer.</summary>
     public async Task CopyToAsync(Stream destination, long start, long length, CancellationToken cancellationToken)
     {

@@ -78,10 +78,10 @@ internal sealed partial class ImapSession
     }
 
     /// <summary>name[section]&lt;start&gt; and the literal: of <paramref name="data"/>, or of the whole message file when it is null.</summary>
-    private async Task WritePartialAsync(string name, FetchItem item, FetchedMessage message, byte[]? data, CancellationToken ct)
+    private async Task WritePartialAsync(string name, FetchItem item, FetchedMessage? message, byte[]? data, CancellationToken ct)
     {
         _out.Raw($"{name}[{item.Section}]");
-        var total = data?.Length ?? message.Length;
+        var total = data?.Length ?? message!.Length;
         long from = 0;
         var length = total;
         if (item.PartialStart is { } start)
@@ -93,7 +93,7 @@ internal sealed partial class ImapSession
         _out.Raw(" ");
         if (data is null)
         {
-            await WriteMessageLiteralAsync(message, from, length, ct);
+            await WriteMessageLiteralAsync(message!, from, length, ct);
         }
         else
         {

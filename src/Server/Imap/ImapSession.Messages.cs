@@ -69,42 +69,54 @@ internal sealed partial class ImapSession
             items.Add(new FetchItem(FetchKind.ModSeq)); // RFC 7162 §3.1.4: FLAGS come with MODSEQ once CONDSTORE is on
         }
         var needsParse = items.Any(NeedsParse);
+        // The cache row answers ENVELOPE/BODY/BODYSTRUCTURE with no file read and header sections with a read of
+        // the header alone; only when every content item is of those kinds can the parse be skipped.
+        var contentItems = items.Where(i => i.NeedsContent).ToList();
+        var useCache = needsParse && contentItems.Any(FetchCache.Answers);
+        var cacheOnly = useCache && contentItems.All(FetchCache.Answers);
+        var fileless = cacheOnly && contentItems.All(FetchCache.AnswersWithoutFile);
         var expunged = false;
-        foreach (var (seq, entry) in targets)
+        for (var chunk = 0; chunk < targets.Count; chunk += MessageCache.BatchSize)
         {
-            // RFC 9051 §7.4.1: a message another session expunged is answered with its real data or not
-            // at all, never as empty data: the open handle keeps the file readable once it is unlinked.
-            await using var message = needsContent ? FetchedMessage.TryOpen(_store.Files.FullPath(entry.File)) : null;
-            if (needsContent && message is null)
+            var batch = targets.GetRange(chunk, Math.Min(MessageCache.BatchSize, targets.Count - chunk));
+            var cached = useCache ? await _store.Cache.GetAsync([.. batch.Select(t => t.Message.File)], FetchCache.Version, ct) : null;
+            var built = new List<(string File, CachedMessage Entry)>();
+            foreach (var (seq, entry) in batch)
             {
-                expunged = true;
-                continue;
-            }
-            if (needsParse)
-            {
-                await message!.LoadAsync(ct);
-            }
-            if (needsParse && items.Any(i => i.Kind is FetchKind.Binary or FetchKind.BinarySize && !BinaryContent.CanDecode(message!.Content, message.Parsed, i.Section)))
-            {
-                _out.Line($"{tag} NO [UNKNOWN-CTE] Cannot decode this part's content transfer encoding");
-                return;
-            }
-            _out.Raw($"* {seq} FETCH (");
-            var first = true;
-            foreach (var item in items)
-            {
-                if (!first)
+                var row = cached?.GetValueOrDefault(entry.File);
+                if (row is not null && cacheOnly && (fileless || row.HeaderLength >= 0))
                 {
-                    _out.Raw(" ");
+                    if (!await WriteFetchFromCacheAsync(seq, entry, items, row, fileless, ct))
+                    {
+                        expunged = true;
+                    }
+                    continue;
                 }
-                first = false;
-                await WriteFetchItemAsync(item, entry, message, ct);
+                // RFC 9051 §7.4.1: a message another session expunged is answered with its real data or not
+                // at all, never as empty data: the open handle keeps the file readable once it is unlinked.
+                await using var message = needsContent ? FetchedMessage.TryOpen(_store.Files.FullPath(entry.File)) : null;
+                if (needsContent && message is null)
+                {
+                    expunged = true;
+                    continue;
+                }
+                if (needsParse)
+                {
+                    await message!.LoadAsync(ct);
+                    if (useCache && row is null)
+                    {
+                        // Written lazily for messages stored before the cache existed (or by an older format version).
+                        built.Add((entry.File, FetchCache.Build(message.Content, message.Parsed)));
+                    }
+                }
+                if (needsParse && items.Any(i => i.Kind is FetchKind.Binary or FetchKind.BinarySize && !BinaryContent.CanDecode(message!.Content, message.Parsed, i.Section)))
+                {
+                    _out.Line($"{tag} NO [UNKNOWN-CTE] Cannot decode this part's content transfer encoding");
+                    return;
+                }
+                await WriteFetchResponseAsync(seq, entry, items, message, null, null, ct);
             }
-            _out.Raw(")\r\n");
-            if (_out.Length > 256 * 1024)
-            {
-                await FlushAsync(ct);
-            }
+            await SaveCacheRowsAsync(built, ct);
         }
         _out.Line(expunged
             ? $"{tag} NO [EXPUNGEISSUED] Some messages were expunged by another session"

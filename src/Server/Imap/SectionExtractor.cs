@@ -59,17 +59,38 @@ public static class SectionExtractor
         }
         if (text.StartsWith("HEADER.FIELDS", StringComparison.Ordinal))
         {
-            var not = text.StartsWith("HEADER.FIELDS.NOT", StringComparison.Ordinal);
-            var open = rest.IndexOf('(', StringComparison.Ordinal);
-            var close = rest.LastIndexOf(')');
-            if (open < 0 || close < open)
-            {
-                throw new ImapParseException("HEADER.FIELDS needs a list");
-            }
-            var names = rest[(open + 1)..close].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(n => n.Trim('"')).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            return HeaderFields(bytes, message822, names, not);
+            return HeaderFields(bytes.Slice(message822.HeaderOffset, message822.HeaderLength), rest);
         }
         throw new ImapParseException("bad section");
+    }
+
+    /// <summary>
+    /// HEADER or HEADER.FIELDS[.NOT] (…) of the message itself from just its header bytes (the cached
+    /// prefix of the file): the same bytes <see cref="Extract"/> returns, without the body or a parse.
+    /// </summary>
+    public static byte[] ExtractTopHeader(ReadOnlySpan<byte> header, string section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var spec = section.Trim();
+        var text = spec.ToUpperInvariant();
+        if (text == "HEADER")
+        {
+            return header.ToArray();
+        }
+        return text.StartsWith("HEADER.FIELDS", StringComparison.Ordinal) ? HeaderFields(header, spec) : throw new ImapParseException("bad section");
+    }
+
+    private static byte[] HeaderFields(ReadOnlySpan<byte> header, string spec)
+    {
+        var not = spec.StartsWith("HEADER.FIELDS.NOT", StringComparison.OrdinalIgnoreCase);
+        var open = spec.IndexOf('(', StringComparison.Ordinal);
+        var close = spec.LastIndexOf(')');
+        if (open < 0 || close < open)
+        {
+            throw new ImapParseException("HEADER.FIELDS needs a list");
+        }
+        var names = spec[(open + 1)..close].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(n => n.Trim('"')).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return HeaderFields(header, names, not);
     }
 
     public static MimeEntity? Resolve(MimeEntity root, IReadOnlyList<int> path)
@@ -110,8 +131,14 @@ public static class SectionExtractor
     /// <summary>The selected fields exactly as sent (folding kept), then the blank line.</summary>
     public static byte[] HeaderFields(ReadOnlySpan<byte> bytes, MimeEntity e, IReadOnlySet<string> names, bool not)
     {
+        ArgumentNullException.ThrowIfNull(e);
+        return HeaderFields(bytes.Slice(e.HeaderOffset, e.HeaderLength), names, not);
+    }
+
+    /// <summary>The selected fields of a header block exactly as sent (folding kept), then the blank line.</summary>
+    public static byte[] HeaderFields(ReadOnlySpan<byte> header, IReadOnlySet<string> names, bool not)
+    {
         ArgumentNullException.ThrowIfNull(names);
-        var header = bytes.Slice(e.HeaderOffset, e.HeaderLength);
         var output = new List<byte>();
         var include = false;
         var pos = 0;

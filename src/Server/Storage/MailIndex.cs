@@ -74,6 +74,8 @@ public sealed class MailIndex : IDisposable
             -- their unlink instead of re-adopting them as new mail after a crash.
             CREATE TABLE IF NOT EXISTS pending_deletes(file TEXT PRIMARY KEY);
             """, cancellationToken);
+        // The FETCH cache has its own table (see MessageCache) so schema changes elsewhere merge cleanly.
+        await ExecuteAsync(connection, null, MessageCache.Schema, cancellationToken);
         // Durability comes from the fsynced message file plus start-up recovery; NORMAL is enough for the index.
         await ExecuteAsync(connection, null, "PRAGMA synchronous=NORMAL;", cancellationToken);
     }

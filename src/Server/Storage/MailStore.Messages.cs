@@ -51,6 +51,7 @@ public sealed partial class MailStore
             return new AppendResult(StoreError.OverQuota, box.UidValidity, 0);
         }
         var (file, size) = await Files.WriteAsync(box.Account, mailboxId, key, content, cancellationToken);
+        var cacheRow = await BuildCacheRowAsync(file, size, cancellationToken);
         var result = await _index.WriteAsync(async (c, tx) =>
         {
             if (quota > 0 && await UsedBytesAsync(c, tx, box.Account, cancellationToken) + size > quota)
@@ -58,6 +59,10 @@ public sealed partial class MailStore
                 return new AppendResult(StoreError.OverQuota, box.UidValidity, 0);
             }
             var uid = await InsertMessageAsync(c, tx, mailboxId, size, internalDate, Flags.Format(flags), file, deliveryId is null ? null : key, cancellationToken);
+            if (uid != 0 && cacheRow is not null)
+            {
+                await MessageCache.InsertAsync(c, tx, file, cacheRow, cancellationToken);
+            }
             return new AppendResult(uid == 0 ? StoreError.AlreadyExists : StoreError.None, box.UidValidity, uid);
         }, cancellationToken);
         if (result.Error == StoreError.OverQuota)
@@ -69,6 +74,29 @@ public sealed partial class MailStore
             Events.Changed(mailboxId);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The FETCH cache row of a file just written, from the bytes as stored (CRLF-normalised) while they are in the
+    /// page cache. Large messages are left to the first FETCH, which reads them anyway; a message the builder
+    /// cannot handle is still stored (FETCH then answers it by parsing, as it did before the cache).
+    /// </summary>
+    private async Task<CachedMessage?> BuildCacheRowAsync(string file, long size, CancellationToken cancellationToken)
+    {
+        if (_cacheBuilder is null || size > MessageCache.MaxBuildAtStoreSize)
+        {
+            return null;
+        }
+        var bytes = await Files.ReadAsync(file, cancellationToken);
+        try
+        {
+            return _cacheBuilder.Build(bytes);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            MessageCacheLog.BuildFailed(_logger, file, ex.Message);
+            return null;
+        }
     }
 
     /// <summary>

@@ -29,18 +29,21 @@ public sealed partial class MailStore : IDisposable
     private readonly MailIndex _index;
     private readonly SettingsSnapshotProvider _settings;
     private readonly ILogger<MailStore> _logger;
+    private readonly IMessageCacheBuilder? _cacheBuilder;
     private readonly ConcurrentDictionary<string, bool> _provisioned = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _init = new(1, 1);
     private volatile bool _initialized;
     private long _lastUidValidity;
 
-    public MailStore(IOptions<MailHostOptions> options, SettingsSnapshotProvider settings, DiskSpaceGuard disk, ILogger<MailStore> logger)
+    public MailStore(IOptions<MailHostOptions> options, SettingsSnapshotProvider settings, DiskSpaceGuard disk, ILogger<MailStore> logger, IMessageCacheBuilder? cacheBuilder = null)
     {
+        _cacheBuilder = cacheBuilder;
         ArgumentNullException.ThrowIfNull(options);
         var dataDir = options.Value.FullDataDir;
         Directory.CreateDirectory(Path.Combine(dataDir, "store"));
         _index = new MailIndex(Path.Combine(dataDir, "mail.db"));
         Files = new MessageFiles(Path.Combine(dataDir, "store"));
+        Cache = new MessageCache(_index);
         _settings = settings;
         Disk = disk;
         _logger = logger;
@@ -50,6 +53,9 @@ public sealed partial class MailStore : IDisposable
 
     public MailboxEvents Events { get; } = new();
     public MessageFiles Files { get; }
+
+    /// <summary>ENVELOPE/BODYSTRUCTURE and header offsets per message file, so FETCH does not parse the file each time.</summary>
+    public MessageCache Cache { get; }
 
     /// <summary>Creates the schema and reconciles files with the index, once, before any other use.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
@@ -369,6 +375,7 @@ public sealed partial class MailStore : IDisposable
             if (refs == 0)
             {
                 files.Delete(file);
+                await MessageCache.ForgetAsync(c, tx, file, cancellationToken);
             }
             await ExecuteAsync(c, tx, "DELETE FROM pending_deletes WHERE file=$f", cancellationToken, ("$f", file));
         }

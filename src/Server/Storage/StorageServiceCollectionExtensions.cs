@@ -9,6 +9,7 @@ public static class StorageServiceCollectionExtensions
 {
     public static IServiceCollection AddMailStore(this IServiceCollection services)
     {
+        services.AddSingleton<IMessageCacheBuilder, FetchCacheBuilder>();
         services.AddSingleton<MailStore>();
         services.AddSingleton<DiskSpaceGuard>();
         services.AddSingleton<IMailboxDelivery, MailboxDelivery>();
