@@ -18,21 +18,55 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly, List<Mess
 
     public long MaxUid => Messages.Count == 0 ? 0 : Messages[^1].Uid;
 
-    /// <summary>(sequence number, message) pairs a sequence set or UID set names, in order.</summary>
+    /// <summary>
+    /// (sequence number, message) pairs a sequence set or UID set names, in order, each once. Found by
+    /// binary search per range (messages are in UID order), not by testing every message: mbsync sends
+    /// one UID FETCH per message, which made a linear scan quadratic in the mailbox size.
+    /// </summary>
     public List<(int Seq, MessageEntry Message)> Resolve(SequenceSet set, bool byUid)
     {
-        var result = new List<(int, MessageEntry)>();
-        var maxSeq = Messages.Count;
-        var maxUid = MaxUid;
-        for (var i = 0; i < Messages.Count; i++)
+        ArgumentNullException.ThrowIfNull(set);
+        var intervals = new List<(int Lo, int Hi)>(); // index ranges, inclusive
+        foreach (var (from, to) in set.Ranges(byUid ? MaxUid : Messages.Count))
         {
-            var m = Messages[i];
-            if (byUid ? set.Contains(m.Uid, maxUid) : set.Contains(i + 1, maxSeq))
+            var lo = byUid ? FirstIndexAtLeast(from) : (int)Math.Min(from - 1, Messages.Count);
+            var hi = byUid ? FirstIndexAtLeast(to + 1) - 1 : (int)Math.Min(to, Messages.Count) - 1;
+            if (lo <= hi)
             {
-                result.Add((i + 1, m));
+                intervals.Add((lo, hi));
             }
         }
+        intervals.Sort();
+        var result = new List<(int, MessageEntry)>();
+        var next = 0; // first index not yet emitted: overlapping ranges name a message once
+        foreach (var (lo, hi) in intervals)
+        {
+            for (var i = Math.Max(lo, next); i <= hi; i++)
+            {
+                result.Add((i + 1, Messages[i]));
+            }
+            next = Math.Max(next, hi + 1);
+        }
         return result;
+    }
+
+    /// <summary>The index of the first message whose UID is ≥ <paramref name="uid"/> (Count when none).</summary>
+    private int FirstIndexAtLeast(long uid)
+    {
+        int lo = 0, hi = Messages.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (Messages[mid].Uid < uid)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     public void Dispose() => watch.Dispose();

@@ -70,6 +70,17 @@ public sealed class SequenceSet
         return false;
     }
 
+    /// <summary>The ranges with "*" as <paramref name="max"/>, each low to high (they may overlap; not sorted).</summary>
+    public IEnumerable<(long From, long To)> Ranges(long max)
+    {
+        foreach (var (from, to) in _ranges)
+        {
+            var a = from < 0 ? max : from;
+            var b = to < 0 ? max : to;
+            yield return a <= b ? (a, b) : (b, a);
+        }
+    }
+
     public static string Format(IEnumerable<long> values)
     {
         var sorted = values.Order().ToList();

@@ -5,8 +5,11 @@ using System.Security.Authentication;
 namespace MailHost.Server.Tls;
 
 /// <summary>
-/// Server handshakes for implicit TLS and STARTTLS alike. Options are built per handshake from the
-/// snapshot current at that moment: versions, cipher suites, and the certificate chosen by SNI.
+/// Server handshakes for implicit TLS and STARTTLS alike. Options come per handshake from the
+/// snapshot current at that moment: versions, cipher suites, and the certificate chosen by SNI. They
+/// are a function of (certificate context, policy), both objects of one snapshot revision, so they are
+/// built once per pair and shared by the handshakes (SslStream only reads them); a new revision brings
+/// new objects and so new options, and the old ones go with their keys.
 /// </summary>
 public sealed class TlsUpgrader(CertificateStore certificates)
 {
@@ -14,6 +17,8 @@ public sealed class TlsUpgrader(CertificateStore certificates)
     private static readonly TlsPolicySpec StrictDefault = SnapshotBuilder.ToSpec(TlsPresets.Create("intermediate"));
 
     private static readonly ConditionalWeakTable<TlsPolicySpec, CipherSuitesPolicy> SuitePolicies = [];
+
+    private static readonly ConditionalWeakTable<SslStreamCertificateContext, ConditionalWeakTable<TlsPolicySpec, SslServerAuthenticationOptions>> Built = [];
 
     public static TlsPolicySpec PolicyFor(MailHostSnapshot snapshot, ListenerSpec listener)
     {
@@ -44,16 +49,16 @@ public sealed class TlsUpgrader(CertificateStore certificates)
         var policy = PolicyFor(snapshot, listener);
         var context = certificates.Select(snapshot, serverName)
             ?? throw new AuthenticationException("no server certificate is configured");
-        return new SslServerAuthenticationOptions
+        return Built.GetOrCreateValue(context).GetValue(policy, p => new SslServerAuthenticationOptions
         {
             ServerCertificateContext = context,
-            EnabledSslProtocols = policy.Protocols,
+            EnabledSslProtocols = p.Protocols,
             // Explicit always: a process-wide lowered OpenSSL floor (for legacy listeners) must not leak into the others.
-            CipherSuitesPolicy = SuitePolicies.GetValue(policy, p => new CipherSuitesPolicy(p.Suites)),
+            CipherSuitesPolicy = SuitePolicies.GetValue(p, q => new CipherSuitesPolicy(q.Suites)),
             ClientCertificateRequired = false,
             AllowRenegotiation = false,
             EncryptionPolicy = EncryptionPolicy.RequireEncryption,
             ApplicationProtocols = null,
-        };
+        });
     }
 }
