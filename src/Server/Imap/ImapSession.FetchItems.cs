@@ -27,6 +27,9 @@ internal sealed partial class ImapSession
             case FetchKind.ModSeq:
                 _out.Raw($"MODSEQ ({entry.ModSeq})");
                 break;
+            case FetchKind.SaveDate:
+                WriteObjectItem(item, entry);
+                break;
             case FetchKind.InternalDate:
                 _out.Raw("INTERNALDATE ").String(FormatInternalDate(entry.InternalDate));
                 break;

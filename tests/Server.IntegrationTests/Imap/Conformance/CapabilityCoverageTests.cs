@@ -48,6 +48,7 @@ public sealed class CapabilityCoverageTests(ConformanceFixture fixture)
         ["THREAD=ORDEREDSUBJECT"] = ["Imaplib_Thread_ReferencesAndOrderedSubject"],
         ["THREAD=REFERENCES"] = ["Imaplib_Thread_ReferencesAndOrderedSubject"],
         ["QRESYNC"] = ["Transcript_EnableSelectVanishedAndChangedSince", "Imapflow_QresyncResyncAfterChangesByAnotherClient"],
+        ["SAVEDATE"] = ["Imaplib_SaveDate_FetchAfterAppendCopyMove_SearchKeys_NilForRowsWithoutOne"],
         ["COMPRESS=DEFLATE"] = ["PythonZlib_CompressDeflate_BothWaysLargeFetchAndBombHitsLineLimit", "Imapflow_QresyncResyncAfterChangesByAnotherClient"],
     };
 
