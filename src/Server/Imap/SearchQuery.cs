@@ -202,6 +202,15 @@ public sealed class SearchQuery
                 var saved = r.Date();
                 var savedOp = word[5..];
                 return Meta(c => CompareDate(DateOnly.FromDateTime((c.Entry.SaveDate ?? c.Entry.InternalDate).UtcDateTime), saved, savedOp));
+            case "EMAILID":
+                // RFC 8474 §6: exact match of the object id.
+                r.Space();
+                var emailId = r.Atom();
+                return Meta(c => ObjectIds.EmailId(c.Entry.File).Equals(emailId, StringComparison.Ordinal));
+            case "THREADID":
+                r.Space();
+                var threadId = r.Atom();
+                return Content(c => ObjectIds.ThreadId(MessageHeaders.ParseMessage(c.Content.Span), c.Entry.File).Equals(threadId, StringComparison.Ordinal));
             case "SAVEDATESUPPORTED":
                 // Every mailbox here records save dates.
                 return Meta(_ => true);
