@@ -203,13 +203,13 @@ public sealed class SearchQuery
                 var savedOp = word[5..];
                 return Meta(c => CompareDate(DateOnly.FromDateTime((c.Entry.SaveDate ?? c.Entry.InternalDate).UtcDateTime), saved, savedOp));
             case "EMAILID":
-                // RFC 8474 §6: exact match of the object id.
+                // RFC 8474 §6: exact match of the object id (an atom; clients such as imapflow quote it).
                 r.Space();
-                var emailId = r.Atom();
+                var emailId = r.AString();
                 return Meta(c => ObjectIds.EmailId(c.Entry.File).Equals(emailId, StringComparison.Ordinal));
             case "THREADID":
                 r.Space();
-                var threadId = r.Atom();
+                var threadId = r.AString();
                 return Content(c => ObjectIds.ThreadId(MessageHeaders.ParseMessage(c.Content.Span), c.Entry.File).Equals(threadId, StringComparison.Ordinal));
             case "SAVEDATESUPPORTED":
                 // Every mailbox here records save dates.

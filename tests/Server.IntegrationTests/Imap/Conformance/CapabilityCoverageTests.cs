@@ -49,7 +49,7 @@ public sealed class CapabilityCoverageTests(ConformanceFixture fixture)
         ["THREAD=REFERENCES"] = ["Imaplib_Thread_ReferencesAndOrderedSubject"],
         ["QRESYNC"] = ["Transcript_EnableSelectVanishedAndChangedSince", "Imapflow_QresyncResyncAfterChangesByAnotherClient"],
         ["SAVEDATE"] = ["Imaplib_SaveDate_FetchAfterAppendCopyMove_SearchKeys_NilForRowsWithoutOne"],
-        ["OBJECTID"] = ["Imaplib_ObjectId_MailboxIdStableAcrossRename_EmailIdKeptByCopyMove_ThreadIdFromRoot_Search"],
+        ["OBJECTID"] = ["Imaplib_ObjectId_MailboxIdStableAcrossRename_EmailIdKeptByCopyMove_ThreadIdFromRoot_Search", "Imapflow_ObjectId_MailboxIdOnCreateAndOpen_EmailIdAndThreadIdFetchedAndSearched"],
         ["COMPRESS=DEFLATE"] = ["PythonZlib_CompressDeflate_BothWaysLargeFetchAndBombHitsLineLimit", "Imapflow_QresyncResyncAfterChangesByAnotherClient"],
     };
 

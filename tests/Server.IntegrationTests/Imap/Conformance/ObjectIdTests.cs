@@ -79,4 +79,52 @@ public sealed class ObjectIdTests(ConformanceFixture fixture)
         // COPY and MOVE keep EMAILID and THREADID (§5.1).
         Assert.Contains($"archive ['{inbox[0].Email}/{inbox[0].Thread}', '{inbox[3].Email}/{inbox[3].Thread}']", output);
     }
+
+    [Fact]
+    public async Task Imapflow_ObjectId_MailboxIdOnCreateAndOpen_EmailIdAndThreadIdFetchedAndSearched()
+    {
+        var user = fixture.NewAccount();
+        var script = """
+            const { ImapFlow } = require('imapflow');
+            const [port, user] = process.argv.slice(2);
+            (async () => {
+              const c = new ImapFlow({ host: '127.0.0.1', port: +port, secure: true, tls: { rejectUnauthorized: false }, auth: { user, pass: 'pw' }, logger: false });
+              await c.connect();
+              const created = await c.mailboxCreate('Proj');
+              console.log('created', created.mailboxId);
+              await c.mailboxRename('Proj', 'Proj2');
+              const opened = await c.mailboxOpen('Proj2');
+              console.log('opened', opened.mailboxId);
+              await c.mailboxClose();
+              await c.append('INBOX', 'Message-ID: <a@x.test>\r\nSubject: a\r\n\r\n1\r\n');
+              await c.append('INBOX', 'Message-ID: <b@x.test>\r\nReferences: <a@x.test>\r\nSubject: Re: a\r\n\r\n2\r\n');
+              await c.append('INBOX', 'Message-ID: <c@x.test>\r\nSubject: c\r\n\r\n3\r\n');
+              await c.mailboxOpen('INBOX');
+              const ids = [];
+              for await (const m of c.fetch('1:*', { uid: true, threadId: true })) {
+                ids.push({ uid: m.uid, emailId: m.emailId, threadId: m.threadId });
+              }
+              console.log('ids', JSON.stringify(ids));
+              console.log('byEmail', JSON.stringify(await c.search({ emailId: ids[2].emailId }, { uid: true })));
+              console.log('byThread', JSON.stringify(await c.search({ threadId: ids[0].threadId }, { uid: true })));
+              await c.messageCopy('1', 'Archive', { uid: true });
+              await c.mailboxOpen('Archive');
+              for await (const m of c.fetch('1:*', { uid: true, threadId: true })) {
+                console.log('copy', m.emailId === ids[0].emailId, m.threadId === ids[0].threadId);
+              }
+              await c.logout();
+            })().catch(e => { console.error(e); process.exit(1); });
+            """;
+        var output = await NodeClient.RunAsync(script, null, fixture.Port("imaps").ToString(CultureInfo.InvariantCulture), user);
+        var created = Regex.Match(output, @"created (F[\w-]+)").Groups[1].Value;
+        Assert.NotEmpty(created);
+        Assert.Contains($"opened {created}", output); // imapflow reads MAILBOXID from SELECT; RENAME kept it
+        var ids = Regex.Matches(output, @"""emailId"":""(M[0-9a-f]+)"",""threadId"":""(T[0-9a-f]+)""").Select(m => (Email: m.Groups[1].Value, Thread: m.Groups[2].Value)).ToList();
+        Assert.Equal(3, ids.Count);
+        Assert.Equal(ids[0].Thread, ids[1].Thread);
+        Assert.NotEqual(ids[0].Thread, ids[2].Thread);
+        Assert.Contains("byEmail [3]", output);
+        Assert.Contains("byThread [1,2]", output);
+        Assert.Contains("copy true true", output);
+    }
 }
