@@ -16,12 +16,15 @@ public enum FetchKind
     Rfc822Header,
     Rfc822Text,
     ModSeq,
+    SaveDate,
+    EmailId,
+    ThreadId,
 }
 
 /// <summary>One FETCH data item (RFC 9051 §6.4.5), with its section and partial range when it has them.</summary>
 public sealed record FetchItem(FetchKind Kind, string Section = "", bool Peek = true, long? PartialStart = null, long? PartialLength = null)
 {
-    public bool NeedsContent => Kind is not (FetchKind.Uid or FetchKind.Flags or FetchKind.InternalDate or FetchKind.Rfc822Size or FetchKind.ModSeq);
+    public bool NeedsContent => Kind is not (FetchKind.Uid or FetchKind.Flags or FetchKind.InternalDate or FetchKind.Rfc822Size or FetchKind.ModSeq or FetchKind.SaveDate or FetchKind.EmailId);
 
     /// <summary>Marks the message \Seen when fetched from a read-write mailbox.</summary>
     public bool SetsSeen => Kind is FetchKind.Rfc822 or FetchKind.Rfc822Text || Kind is FetchKind.Section or FetchKind.Binary && !Peek;
@@ -90,6 +93,12 @@ public sealed record FetchItem(FetchKind Kind, string Section = "", bool Peek = 
                 return [new(FetchKind.Rfc822Text, Peek: false)];
             case "MODSEQ":
                 return [new(FetchKind.ModSeq)];
+            case "SAVEDATE":
+                return [new(FetchKind.SaveDate)];
+            case "EMAILID":
+                return [new(FetchKind.EmailId)];
+            case "THREADID":
+                return [new(FetchKind.ThreadId)];
         }
         // "]" ends an atom, so the section text (which may hold a list: "HEADER.FIELDS (A B)") is read up to it.
         var open = word.IndexOf('[', StringComparison.Ordinal);

@@ -9,7 +9,7 @@ internal sealed partial class ImapSession
     /// <summary>Items that need the MIME structure, so the message is read into memory once; BODY[] and RFC822 stream from the file.</summary>
     private static bool NeedsParse(FetchItem item) => item.Kind switch
     {
-        FetchKind.Envelope or FetchKind.Body or FetchKind.BodyStructure or FetchKind.Rfc822Header or FetchKind.Rfc822Text => true,
+        FetchKind.Envelope or FetchKind.Body or FetchKind.BodyStructure or FetchKind.Rfc822Header or FetchKind.Rfc822Text or FetchKind.ThreadId => true,
         FetchKind.Section or FetchKind.Binary or FetchKind.BinarySize => item.Section.Length > 0,
         _ => false,
     };
@@ -26,6 +26,9 @@ internal sealed partial class ImapSession
                 break;
             case FetchKind.ModSeq:
                 _out.Raw($"MODSEQ ({entry.ModSeq})");
+                break;
+            case FetchKind.SaveDate or FetchKind.EmailId or FetchKind.ThreadId:
+                WriteObjectItem(item, entry, message);
                 break;
             case FetchKind.InternalDate:
                 _out.Raw("INTERNALDATE ").String(FormatInternalDate(entry.InternalDate));

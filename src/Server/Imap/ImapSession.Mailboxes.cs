@@ -57,6 +57,7 @@ internal sealed partial class ImapSession
         _out.Line($"* OK [UIDNEXT {box.UidNext}] Predicted next UID");
         // RFC 7162 §3.1.2.1: a CONDSTORE server reports the mailbox's highest mod-sequence on every SELECT/EXAMINE.
         _out.Line($"* OK [HIGHESTMODSEQ {box.HighestModSeq}] Highest");
+        _out.Line($"* OK [MAILBOXID ({ObjectIds.MailboxId(box)})] Ok"); // RFC 8474 §4.1
         if (_rev2)
         {
             _out.Raw("* LIST () \"/\" ").AString(DisplayName(box.Name)).Raw("\r\n");
@@ -102,8 +103,11 @@ internal sealed partial class ImapSession
             // The name was subscribed before it existed again: the subscription carries over.
             await _store.SetSubscribedAsync(Account, name, subscribed: true, ct);
         }
+        // RFC 8474 §4.1: the new mailbox's MAILBOXID in the tagged OK.
+        var created = error == StoreError.None ? await _store.GetMailboxAsync(Account, name, ct) : null;
         _out.Line(error switch
         {
+            StoreError.None when created is not null => $"{tag} OK [MAILBOXID ({ObjectIds.MailboxId(created)})] CREATE completed",
             StoreError.None => $"{tag} OK CREATE completed",
             StoreError.AlreadyExists => $"{tag} NO [ALREADYEXISTS] Mailbox exists",
             _ => $"{tag} NO [CANNOT] Invalid mailbox name",
@@ -236,6 +240,7 @@ internal sealed partial class ImapSession
                 "HIGHESTMODSEQ" => $"HIGHESTMODSEQ {box.HighestModSeq}",
                 "APPENDLIMIT" => $"APPENDLIMIT {AppendLimit}",
                 "DELETED-STORAGE" => $"DELETED-STORAGE {await DeletedStorageAsync(box, ct)}",
+                "MAILBOXID" => $"MAILBOXID ({ObjectIds.MailboxId(box)})",
                 _ => throw new ImapParseException($"unknown status item {item}"),
             });
         }

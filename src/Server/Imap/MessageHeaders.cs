@@ -47,6 +47,13 @@ internal sealed record MessageHeaders(
         return Parse(head);
     }
 
+    /// <summary>Parses the header section at the start of a whole message in memory (bounded like <see cref="ReadAsync"/>).</summary>
+    public static MessageHeaders ParseMessage(ReadOnlySpan<byte> message)
+    {
+        var head = message[..Math.Min(message.Length, MaxHeaderBytes)];
+        return Parse(head[..HeaderEnd(head)].ToArray());
+    }
+
     /// <summary>Parses a header section (bytes up to and including the blank line).</summary>
     public static MessageHeaders Parse(byte[] head)
     {

@@ -196,6 +196,24 @@ public sealed class SearchQuery
                 r.Space();
                 var date = r.Date();
                 return Meta(c => CompareDate(DateOnly.FromDateTime(c.Entry.InternalDate.UtcDateTime), date, word));
+            case "SAVEDBEFORE" or "SAVEDON" or "SAVEDSINCE":
+                // RFC 8514 §4.3; a row older than the save-date column is judged by its internal date.
+                r.Space();
+                var saved = r.Date();
+                var savedOp = word[5..];
+                return Meta(c => CompareDate(DateOnly.FromDateTime((c.Entry.SaveDate ?? c.Entry.InternalDate).UtcDateTime), saved, savedOp));
+            case "EMAILID":
+                // RFC 8474 §6: exact match of the object id (an atom; clients such as imapflow quote it).
+                r.Space();
+                var emailId = r.AString();
+                return Meta(c => ObjectIds.EmailId(c.Entry.File).Equals(emailId, StringComparison.Ordinal));
+            case "THREADID":
+                r.Space();
+                var threadId = r.AString();
+                return Content(c => ObjectIds.ThreadId(MessageHeaders.ParseMessage(c.Content.Span), c.Entry.File).Equals(threadId, StringComparison.Ordinal));
+            case "SAVEDATESUPPORTED":
+                // Every mailbox here records save dates.
+                return Meta(_ => true);
             case "SENTBEFORE" or "SENTON" or "SENTSINCE":
                 r.Space();
                 var sent = r.Date();

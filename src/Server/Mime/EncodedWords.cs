@@ -1,51 +1,20 @@
 using System.Text;
-using System.Text.RegularExpressions;
+using MimeKit;
+using MimeKit.Utils;
 
 namespace MailHost.Server.Mime;
 
-/// <summary>RFC 2047 encoded words (=?charset?B|Q?text?=) decoded to text; undecodable words are left as they are.</summary>
-public static partial class EncodedWords
+/// <summary>
+/// RFC 2047 encoded words (=?charset?B|Q?text?=) decoded to text by MimeKit's decoder, for SEARCH.
+/// It joins adjacent words (§6.2), tolerates words inside atoms and malformed words (left as they
+/// are); a word in a charset nobody knows is read as UTF-8, so its ASCII text stays searchable.
+/// </summary>
+public static class EncodedWords
 {
-    [GeneratedRegex(@"=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=")]
-    private static partial Regex Word();
-
-    [GeneratedRegex(@"(=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=)\s+(?==\?[^?\s]+\?[BbQq]\?[^?\s]*\?=)")]
-    private static partial Regex SpaceBetweenWords();
-
     public static string Decode(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (!value.Contains("=?", StringComparison.Ordinal))
-        {
-            return value;
-        }
-        // RFC 2047 §6.2: white space between adjacent encoded words is not displayed.
-        var joined = SpaceBetweenWords().Replace(value, "$1");
-        return Word().Replace(joined, m => DecodeWord(m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value) ?? m.Value);
-    }
-
-    private static string? DecodeWord(string charset, string encoding, string text)
-    {
-        var star = charset.IndexOf('*', StringComparison.Ordinal);
-        if (star >= 0)
-        {
-            charset = charset[..star]; // RFC 2231 §5 language suffix
-        }
-        var enc = Charsets.Find(charset);
-        if (enc is null)
-        {
-            return null;
-        }
-        byte[] bytes;
-        if (encoding is "B" or "b")
-        {
-            bytes = TransferEncoding.DecodeBase64(Encoding.ASCII.GetBytes(text));
-        }
-        else
-        {
-            bytes = TransferEncoding.DecodeQuotedPrintable(Encoding.ASCII.GetBytes(text.Replace('_', ' ')));
-        }
-        return enc.GetString(bytes);
+        return value.Contains("=?", StringComparison.Ordinal) ? Rfc2047.DecodeText(ParserOptions.Default, Encoding.UTF8.GetBytes(value)) : value;
     }
 }
 

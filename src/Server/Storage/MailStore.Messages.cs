@@ -10,12 +10,12 @@ public sealed partial class MailStore
     {
         await InitializeAsync(cancellationToken);
         await using var c = await _index.OpenAsync(cancellationToken);
-        await using var cmd = Command(c, null, "SELECT uid,size,internal_date,flags,file,modseq FROM messages WHERE mailbox_id=$m ORDER BY uid", ("$m", mailboxId));
+        await using var cmd = Command(c, null, "SELECT uid,size,internal_date,flags,file,modseq,save_date FROM messages WHERE mailbox_id=$m ORDER BY uid", ("$m", mailboxId));
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
         var list = new List<MessageEntry>();
         while (await r.ReadAsync(cancellationToken))
         {
-            list.Add(new MessageEntry(r.GetInt64(0), r.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)), Flags.Parse(r.GetString(3)), r.GetString(4), r.GetInt64(5)));
+            list.Add(new MessageEntry(r.GetInt64(0), r.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)), Flags.Parse(r.GetString(3)), r.GetString(4), r.GetInt64(5)) { SaveDate = ReadSaveDate(r, 6) });
         }
         return list;
     }
@@ -124,8 +124,10 @@ public sealed partial class MailStore
             return 0;
         }
         var (uid, modseq) = await NextUidAsync(c, tx, mailboxId, 1, cancellationToken);
-        await ExecuteAsync(c, tx, "INSERT INTO messages(mailbox_id,uid,size,internal_date,flags,file,modseq,delivery_key) VALUES($m,$u,$s,$d,$f,$file,$ms,$k)", cancellationToken,
-            ("$m", mailboxId), ("$u", uid), ("$s", size), ("$d", internalDate.ToUnixTimeMilliseconds()), ("$f", flags), ("$file", file), ("$ms", modseq), ("$k", deliveryKey));
+        // RFC 8514: every insert (delivery, APPEND, COPY, MOVE, recovery) is a save into this mailbox, dated now.
+        await ExecuteAsync(c, tx, "INSERT INTO messages(mailbox_id,uid,size,internal_date,flags,file,modseq,delivery_key,save_date) VALUES($m,$u,$s,$d,$f,$file,$ms,$k,$sd)", cancellationToken,
+            ("$m", mailboxId), ("$u", uid), ("$s", size), ("$d", internalDate.ToUnixTimeMilliseconds()), ("$f", flags), ("$file", file), ("$ms", modseq), ("$k", deliveryKey),
+            ("$sd", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
         return uid;
     }
 
@@ -155,11 +157,11 @@ public sealed partial class MailStore
         var list = new List<MessageEntry>();
         foreach (var uid in uids.Distinct().Order())
         {
-            await using var cmd = Command(c, null, "SELECT uid,size,internal_date,flags,file,modseq FROM messages WHERE mailbox_id=$m AND uid=$u", ("$m", mailboxId), ("$u", uid));
+            await using var cmd = Command(c, null, "SELECT uid,size,internal_date,flags,file,modseq,save_date FROM messages WHERE mailbox_id=$m AND uid=$u", ("$m", mailboxId), ("$u", uid));
             await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
             if (await r.ReadAsync(cancellationToken))
             {
-                list.Add(new MessageEntry(r.GetInt64(0), r.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)), Flags.Parse(r.GetString(3)), r.GetString(4), r.GetInt64(5)));
+                list.Add(new MessageEntry(r.GetInt64(0), r.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)), Flags.Parse(r.GetString(3)), r.GetString(4), r.GetInt64(5)) { SaveDate = ReadSaveDate(r, 6) });
             }
         }
         return list;

@@ -75,6 +75,7 @@ public sealed partial class MailStore : IDisposable
             await using (var c = await _index.OpenAsync(cancellationToken))
             {
                 await CreateExpungedSchemaAsync(c, cancellationToken);
+                await CreateSaveDateSchemaAsync(c, cancellationToken);
                 _lastUidValidity = Convert.ToInt64(await ScalarAsync(c, null, "SELECT COALESCE(MAX(uidvalidity),0) FROM mailboxes", cancellationToken) ?? 0L, CultureInfo.InvariantCulture);
             }
             await new StoreRecovery(this, _index, _logger).RunAsync(cancellationToken);

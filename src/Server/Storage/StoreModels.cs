@@ -6,6 +6,9 @@ public sealed record MailboxInfo(long Id, string Account, string Name, long UidV
 /// <summary>One message in a mailbox as the index knows it.</summary>
 public sealed record MessageEntry(long Uid, long Size, DateTimeOffset InternalDate, IReadOnlyList<string> Flags, string File, long ModSeq)
 {
+    /// <summary>When the message was saved into this mailbox (RFC 8514); null for rows older than the column.</summary>
+    public DateTimeOffset? SaveDate { get; init; }
+
     public bool Has(string flag) => Flags.Contains(flag, StringComparer.OrdinalIgnoreCase);
 }
 

@@ -48,6 +48,8 @@ public sealed class CapabilityCoverageTests(ConformanceFixture fixture)
         ["THREAD=ORDEREDSUBJECT"] = ["Imaplib_Thread_ReferencesAndOrderedSubject"],
         ["THREAD=REFERENCES"] = ["Imaplib_Thread_ReferencesAndOrderedSubject"],
         ["QRESYNC"] = ["Transcript_EnableSelectVanishedAndChangedSince", "Imapflow_QresyncResyncAfterChangesByAnotherClient"],
+        ["SAVEDATE"] = ["Imaplib_SaveDate_FetchAfterAppendCopyMove_SearchKeys_NilForRowsWithoutOne"],
+        ["OBJECTID"] = ["Imaplib_ObjectId_MailboxIdStableAcrossRename_EmailIdKeptByCopyMove_ThreadIdFromRoot_Search", "Imapflow_ObjectId_MailboxIdOnCreateAndOpen_EmailIdAndThreadIdFetchedAndSearched"],
         ["COMPRESS=DEFLATE"] = ["PythonZlib_CompressDeflate_BothWaysLargeFetchAndBombHitsLineLimit", "Imapflow_QresyncResyncAfterChangesByAnotherClient"],
     };
 
