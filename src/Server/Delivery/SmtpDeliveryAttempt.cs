@@ -23,7 +23,7 @@ public sealed record OutboundMessage(QueuedMessage Envelope, byte[] Content, boo
 /// where DNSSEC-validated TLSA records exist. Mail is never sent in plaintext when the level, DANE or
 /// REQUIRETLS asks for TLS; such hosts count as failed.
 /// </summary>
-public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier verifier, DeliveryOptions options)
+public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier verifier, DeliveryOptions options, MtaStsResolver? mtaSts = null)
 {
     private sealed record HostFailure(string Reason, bool Permanent, ConnectionFacts Facts);
 
@@ -43,6 +43,8 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
         // test override), the route's port for a smarthost.
         bool chainSecure;
         int tlsaPort;
+        MtaStsPolicy? sts = null;
+        string? stsFailure = null;
         if (route.SmartHost is { } smarthost)
         {
             hosts = [(smarthost, route.Port)];
@@ -75,6 +77,11 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
             }
             hosts = [.. mx.Hosts.Select(h => (h.Name, route.Port))];
             (chainSecure, tlsaPort) = (mx.Authenticated, 25);
+            if (mtaSts is not null)
+            {
+                // RFC 8461 §5: MTA-STS applies to MX delivery only (not to smarthosts or address literals).
+                (sts, stsFailure) = await mtaSts.GetAsync(domain, cancellationToken);
+            }
         }
 
         HostFailure? last = null;
@@ -111,9 +118,17 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
                 }
                 dane = policy;
             }
+            // RFC 8461 §2: where DANE applies, MTA-STS does not.
+            var stsMode = dane.State == DaneState.Usable || sts is null ? MtaStsMode.None : sts.Mode;
+            if (stsMode == MtaStsMode.Enforce && !sts!.MatchesMx(host))
+            {
+                // RFC 8461 §4.1: an MX the enforced policy does not list is not a candidate at all.
+                last = new HostFailure($"451 4.7.5 {host} is not an MX listed in the MTA-STS policy of {domain}", false, new ConnectionFacts(host, "", "", "", "mta-sts enforce"));
+                continue;
+            }
             foreach (var address in resolved.Addresses)
             {
-                var result = await TryHostAsync(snapshot, message, route, host, new IPEndPoint(address, port), recipients, dane, allowTls: true, cancellationToken);
+                var result = await TryHostAsync(snapshot, message, route, host, new IPEndPoint(address, port), recipients, dane, stsMode, stsFailure, allowTls: true, cancellationToken);
                 if (result.Outcomes is { } outcomes)
                 {
                     return outcomes;
@@ -127,10 +142,17 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
 
     private async Task<(IReadOnlyList<RecipientOutcome>? Outcomes, HostFailure? Failure)> TryHostAsync(
         MailHostSnapshot snapshot, OutboundMessage message, OutboundRoute route, string host, IPEndPoint endPoint,
-        IReadOnlyList<string> recipients, DaneHostPolicy dane, bool allowTls, CancellationToken cancellationToken)
+        IReadOnlyList<string> recipients, DaneHostPolicy dane, MtaStsMode stsMode, string? stsFailure, bool allowTls, CancellationToken cancellationToken)
     {
         var hostText = $"{host} [{endPoint.Address}]:{endPoint.Port}";
-        var facts = new ConnectionFacts(hostText, "plaintext", "", "", dane.Name);
+        var policyName = stsMode switch
+        {
+            MtaStsMode.Enforce => "mta-sts enforce",
+            MtaStsMode.Testing => "mta-sts testing",
+            // A failed policy fetch is logged (TLS-RPT: sts-policy-fetch-error); without a cached policy delivery goes on as without one.
+            _ => dane.Name.Length > 0 || stsFailure is null ? dane.Name : $"sts-policy-fetch-error ({stsFailure})",
+        };
+        var facts = new ConnectionFacts(hostText, "plaintext", "", "", policyName);
         // RFC 8689 §4.2.1: REQUIRETLS mail goes only over TLS with a verified certificate (PKIX or DANE).
         var level = message.Envelope.RequireTls ? OutboundTlsLevel.Verify : route.TlsLevel;
         if (dane.State == DaneState.Unusable && level < OutboundTlsLevel.Encrypt)
@@ -138,6 +160,11 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
             // RFC 7672 §2.2 (and Postfix's "dane" level): published but unusable TLSA records still mean the
             // domain's owner wants TLS: mandatory TLS without authentication, never plaintext.
             level = OutboundTlsLevel.Encrypt;
+        }
+        if (stsMode == MtaStsMode.Enforce)
+        {
+            // RFC 8461 §4.2: TLS with a certificate valid for the MX host name, else no delivery to it.
+            level = OutboundTlsLevel.Verify;
         }
         // Usable TLSA records: TLS is mandatory and authenticated by DANE alone, whatever the route's level.
         var useDane = dane.State == DaneState.Usable;
@@ -197,7 +224,7 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
             if (level == OutboundTlsLevel.May && !useDane)
             {
                 // Opportunistic TLS: a failed handshake is retried in plaintext on a new connection (as Postfix does).
-                return await TryHostAsync(snapshot, message, route, host, endPoint, recipients, dane, allowTls: false, cancellationToken);
+                return await TryHostAsync(snapshot, message, route, host, endPoint, recipients, dane, stsMode, stsFailure, allowTls: false, cancellationToken);
             }
             return Fail($"451 4.7.5 TLS with {hostText} failed: {(certificate.Length > 0 ? certificate : ex.InnerException?.Message ?? ex.Message)}");
         }
