@@ -77,6 +77,7 @@ public static class AuditChanges
         "Protocol" when Enum.IsDefined((ListenerProtocol)n) => Labels.Of((ListenerProtocol)n),
         "Action" when Enum.IsDefined((RelayAction)n) => Labels.Of((RelayAction)n),
         "OutboundTls" when Enum.IsDefined((OutboundTlsLevel)n) => Labels.Of((OutboundTlsLevel)n),
+        "OutboundDane" when Enum.IsDefined((OutboundDaneLevel)n) => Labels.Of((OutboundDaneLevel)n),
         "Algorithm" when Enum.IsDefined((DkimAlgorithm)n) => Labels.Of((DkimAlgorithm)n),
         _ => null,
     };

@@ -21,7 +21,7 @@ public static partial class CliApp
           tls policy list | tls policy set NAME [--preset modern|intermediate|legacy] [--tls10 --tls11 --tls12 --tls13 yes|no] [--ciphers LIST] [--tls13-suites LIST]
           cert list | cert import NAME FILE [--password P] [--default] | cert self-signed NAME HOST [--rsa] [--default]
           dkim generate DOMAIN [--selector S] [--algorithm rsa2048|rsa4096|ed25519] [--active] | dkim list | dkim show DOMAIN [--selector S]
-          route add NAME --domain D --smarthost HOST[:PORT] [--user U --password P] [--tls none|may|encrypt|verify] | route list | route remove NAME
+          route add NAME --domain D --smarthost HOST[:PORT] [--user U --password P] [--tls none|may|encrypt|verify] [--dane off|opportunistic|required] | route list | route remove NAME
           ban list | ban remove ADDRESS
           queue list|flush|retry-all|delete-deferred [--state queued|deferred|held] [--domain D] [--older-than MIN] | queue retry|hold|release|delete ID
           trace QUEUEID|MESSAGE-ID

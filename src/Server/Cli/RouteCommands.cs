@@ -13,10 +13,10 @@ internal static class RouteCommands
                 await using (var db = await c.DbAsync())
                 {
                     var rows = await db.RelayRules.OrderBy(r => r.Order).ToListAsync();
-                    TablePrinter.Print(c.Output, ["ORDER", "NAME", "ACTION", "RECIPIENT", "SENDER", "SMARTHOST", "TLS", "TEXT"], rows.Select(r => new[]
+                    TablePrinter.Print(c.Output, ["ORDER", "NAME", "ACTION", "RECIPIENT", "SENDER", "SMARTHOST", "TLS", "DANE", "TEXT"], rows.Select(r => new[]
                     {
                         r.Order.ToString(CultureInfo.InvariantCulture), r.Name, r.Action.ToString(), r.RecipientDomain, r.SenderDomain,
-                        r.Action == RelayAction.Route ? $"{r.SmartHost}:{r.SmartHostPort}" : "", r.OutboundTls.ToString(), r.Text,
+                        r.Action == RelayAction.Route ? $"{r.SmartHost}:{r.SmartHostPort}" : "", r.OutboundTls.ToString(), r.Action == RelayAction.Route ? r.OutboundDane.ToString() : "", r.Text,
                     }));
                 }
                 return 0;
@@ -34,6 +34,13 @@ internal static class RouteCommands
                         "verify" => OutboundTlsLevel.Verify,
                         var other => throw new CliUsageException($"unknown TLS level {other}"),
                     };
+                    var dane = (c.Flag("dane") ?? "opportunistic").ToLowerInvariant() switch
+                    {
+                        "off" => OutboundDaneLevel.Off,
+                        "opportunistic" => OutboundDaneLevel.Opportunistic,
+                        "required" => OutboundDaneLevel.Required,
+                        var other => throw new CliUsageException($"unknown DANE level {other} (off, opportunistic, required)"),
+                    };
                     await c.Settings.UpdateAsync("cli", $"route add {name}", (d, _) => d.RelayRules.Add(new RelayRule
                     {
                         Name = name,
@@ -45,6 +52,7 @@ internal static class RouteCommands
                         SmartHostUser = c.Flag("user") ?? "",
                         SmartHostPassword = c.Flag("password") ?? "",
                         OutboundTls = level,
+                        OutboundDane = dane,
                     }), CancellationToken.None);
                     c.Output.WriteLine($"route {name} added");
                     return 0;

@@ -13,6 +13,12 @@ public sealed class DeliveryOptions
     /// <summary>PEM file of extra CA certificates trusted for outbound "verify" TLS besides the system store (a private CA, tests).</summary>
     public string? OutboundTrustedCaFile { get; set; }
 
+    /// <summary>Port of the MTA-STS policy host (RFC 8461 §3.3: 443); tests point it at a loopback HTTPS server.</summary>
+    public int MtaStsHttpsPort { get; set; } = 443;
+
+    /// <summary>Time limit for one MTA-STS policy fetch (RFC 8461 §3.3 suggests no more than a minute).</summary>
+    public int MtaStsFetchTimeoutSeconds { get; set; } = 15;
+
     /// <summary>How often the spool is scanned for recipients whose retry time has come.</summary>
     public int QueueScanSeconds { get; set; } = 30;
 

@@ -20,8 +20,12 @@ public static class DeliveryServiceCollectionExtensions
         // The same DnsClient instance (servers, DO bit, cache) for code that takes DnsClient types.
         services.TryAddSingleton<ILookupClient>(sp => sp.GetRequiredService<DnsResolver>().Client);
         services.AddSingleton<OutboundTlsVerifier>();
-        services.AddSingleton(sp => new SmtpDeliveryAttempt(
+        services.AddSingleton(sp => new MtaStsFetcher(
             sp.GetRequiredService<IDnsResolver>(), sp.GetRequiredService<OutboundTlsVerifier>(), sp.GetRequiredService<IOptions<DeliveryOptions>>().Value));
+        services.AddSingleton(sp => new MtaStsResolver(sp.GetRequiredService<IDnsResolver>(), sp.GetRequiredService<MtaStsFetcher>(), TimeProvider.System));
+        services.AddSingleton(sp => new SmtpDeliveryAttempt(
+            sp.GetRequiredService<IDnsResolver>(), sp.GetRequiredService<OutboundTlsVerifier>(), sp.GetRequiredService<IOptions<DeliveryOptions>>().Value,
+            sp.GetRequiredService<MtaStsResolver>()));
         services.AddSingleton<DkimMessageSigner>();
         services.AddSingleton<BounceSender>();
         services.AddSingleton<RemoteDeliveryWorker>();

@@ -11,13 +11,14 @@ public sealed record OutboundRoute(
     string User,
     string Password,
     OutboundTlsLevel TlsLevel,
-    SslProtocols Protocols)
+    SslProtocols Protocols,
+    OutboundDaneLevel Dane = OutboundDaneLevel.Opportunistic)
 {
     public const SslProtocols DefaultProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
 
     public bool HasCredentials => User.Length > 0;
 
-    /// <summary>The first Route rule, in order, whose recipient (and sender) domain patterns match; else MX with "may".</summary>
+    /// <summary>The first Route rule, in order, whose recipient (and sender) domain patterns match; else MX with "may" and opportunistic DANE.</summary>
     public static OutboundRoute Find(MailHostSnapshot snapshot, string senderDomain, string recipientDomain, int mxPort)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -29,8 +30,8 @@ public sealed record OutboundRoute(
                 continue;
             }
             var protocols = rule.OutboundProtocols == SslProtocols.None ? DefaultProtocols : rule.OutboundProtocols;
-            return new OutboundRoute(rule.Name, rule.SmartHost, rule.SmartHostPort, rule.SmartHostUser, rule.SmartHostPassword, rule.OutboundTls, protocols);
+            return new OutboundRoute(rule.Name, rule.SmartHost, rule.SmartHostPort, rule.SmartHostUser, rule.SmartHostPassword, rule.OutboundTls, protocols, rule.OutboundDane);
         }
-        return new OutboundRoute("MX", null, mxPort, "", "", OutboundTlsLevel.May, DefaultProtocols);
+        return new OutboundRoute("MX", null, mxPort, "", "", OutboundTlsLevel.May, DefaultProtocols, OutboundDaneLevel.Opportunistic);
     }
 }

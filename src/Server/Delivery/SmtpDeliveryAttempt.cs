@@ -19,10 +19,11 @@ public sealed record OutboundMessage(QueuedMessage Envelope, byte[] Content, boo
 
 /// <summary>
 /// One delivery attempt for the recipients of one domain: resolve the route or MX hosts, try each host
-/// and address in order until one gives per-recipient answers, under the route's TLS level. Mail is
-/// never sent in plaintext when the level (or REQUIRETLS) asks for TLS; such hosts count as failed.
+/// and address in order until one gives per-recipient answers, under the route's TLS level and DANE (RFC 7672)
+/// where DNSSEC-validated TLSA records exist. Mail is never sent in plaintext when the level, DANE or
+/// REQUIRETLS asks for TLS; such hosts count as failed.
 /// </summary>
-public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier verifier, DeliveryOptions options)
+public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier verifier, DeliveryOptions options, MtaStsResolver? mtaSts = null)
 {
     private sealed record HostFailure(string Reason, bool Permanent, ConnectionFacts Facts);
 
@@ -37,14 +38,23 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
             [.. recipients.Select(r => new RecipientOutcome(r, status, reply, facts))];
 
         List<(string Host, int Port)> hosts;
+        // RFC 7672 §2.2.1: DANE needs a validated chain up to the host: the MX answer, or nothing for a smarthost
+        // (its name is configured, not looked up). The TLSA port: 25 for MX hosts (the port we connect to may be a
+        // test override), the route's port for a smarthost.
+        bool chainSecure;
+        int tlsaPort;
+        MtaStsPolicy? sts = null;
+        string? stsFailure = null;
         if (route.SmartHost is { } smarthost)
         {
             hosts = [(smarthost, route.Port)];
+            (chainSecure, tlsaPort) = (true, route.Port);
         }
         else if (domain.StartsWith('['))
         {
             // RFC 5321 §4.1.3 address literal: no MX lookup, straight to the address.
             hosts = [(domain.Trim('[', ']').Replace("IPv6:", "", StringComparison.OrdinalIgnoreCase), route.Port)];
+            (chainSecure, tlsaPort) = (false, 25);
         }
         else
         {
@@ -66,29 +76,59 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
                     return All(DeliveryStatus.Failed, $"550 5.1.2 domain {domain} does not exist", ConnectionFacts.None);
             }
             hosts = [.. mx.Hosts.Select(h => (h.Name, route.Port))];
+            (chainSecure, tlsaPort) = (mx.Authenticated, 25);
+            if (mtaSts is not null)
+            {
+                // RFC 8461 §5: MTA-STS applies to MX delivery only (not to smarthosts or address literals).
+                (sts, stsFailure) = await mtaSts.GetAsync(domain, cancellationToken);
+            }
         }
 
         HostFailure? last = null;
         foreach (var (host, port) in hosts)
         {
-            IReadOnlyList<IPAddress> addresses;
+            AddressResolution resolved;
             try
             {
-                addresses = await dns.ResolveAddressesAsync(host, cancellationToken);
+                resolved = await dns.ResolveAddressesSecurelyAsync(host, cancellationToken);
             }
             catch (DnsException ex)
             {
                 last = new HostFailure($"451 4.4.3 DNS lookup of {host} failed: {ex.Message}", false, new ConnectionFacts(host, "", "", ""));
                 continue;
             }
-            if (addresses.Count == 0)
+            if (resolved.Addresses.Count == 0)
             {
                 last = new HostFailure($"451 4.4.4 {host} has no address", false, new ConnectionFacts(host, "", "", ""));
                 continue;
             }
-            foreach (var address in addresses)
+            var dane = DaneHostPolicy.None;
+            if (route.Dane != OutboundDaneLevel.Off)
             {
-                var result = await TryHostAsync(snapshot, message, route, host, new IPEndPoint(address, port), recipients, allowTls: true, cancellationToken);
+                var (policy, failure) = await DaneLookup.FindAsync(dns, host, tlsaPort, chainSecure && resolved.Authenticated, cancellationToken);
+                if (failure is null && route.Dane == OutboundDaneLevel.Required && policy.State != DaneState.Usable)
+                {
+                    failure = $"451 4.7.5 DANE required for {host} but no usable DNSSEC-validated TLSA records (_{tlsaPort}._tcp.{host})";
+                }
+                if (failure is not null)
+                {
+                    // The next MX may still be fine; this one is not tried at all (never without the protection it asks for).
+                    last = new HostFailure(failure, false, new ConnectionFacts(host, "", "", "", "dane"));
+                    continue;
+                }
+                dane = policy;
+            }
+            // RFC 8461 §2: where DANE applies, MTA-STS does not.
+            var stsMode = dane.State == DaneState.Usable || sts is null ? MtaStsMode.None : sts.Mode;
+            if (stsMode == MtaStsMode.Enforce && !sts!.MatchesMx(host))
+            {
+                // RFC 8461 §4.1: an MX the enforced policy does not list is not a candidate at all.
+                last = new HostFailure($"451 4.7.5 {host} is not an MX listed in the MTA-STS policy of {domain}", false, new ConnectionFacts(host, "", "", "", "mta-sts enforce"));
+                continue;
+            }
+            foreach (var address in resolved.Addresses)
+            {
+                var result = await TryHostAsync(snapshot, message, route, host, new IPEndPoint(address, port), recipients, dane, stsMode, stsFailure, allowTls: true, cancellationToken);
                 if (result.Outcomes is { } outcomes)
                 {
                     return outcomes;
@@ -102,12 +142,32 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
 
     private async Task<(IReadOnlyList<RecipientOutcome>? Outcomes, HostFailure? Failure)> TryHostAsync(
         MailHostSnapshot snapshot, OutboundMessage message, OutboundRoute route, string host, IPEndPoint endPoint,
-        IReadOnlyList<string> recipients, bool allowTls, CancellationToken cancellationToken)
+        IReadOnlyList<string> recipients, DaneHostPolicy dane, MtaStsMode stsMode, string? stsFailure, bool allowTls, CancellationToken cancellationToken)
     {
         var hostText = $"{host} [{endPoint.Address}]:{endPoint.Port}";
-        var facts = new ConnectionFacts(hostText, "plaintext", "", "");
-        // RFC 8689 §4.2.1: REQUIRETLS mail goes only over TLS with a verified certificate.
+        var policyName = stsMode switch
+        {
+            MtaStsMode.Enforce => "mta-sts enforce",
+            MtaStsMode.Testing => "mta-sts testing",
+            // A failed policy fetch is logged (TLS-RPT: sts-policy-fetch-error); without a cached policy delivery goes on as without one.
+            _ => dane.Name.Length > 0 || stsFailure is null ? dane.Name : $"sts-policy-fetch-error ({stsFailure})",
+        };
+        var facts = new ConnectionFacts(hostText, "plaintext", "", "", policyName);
+        // RFC 8689 §4.2.1: REQUIRETLS mail goes only over TLS with a verified certificate (PKIX or DANE).
         var level = message.Envelope.RequireTls ? OutboundTlsLevel.Verify : route.TlsLevel;
+        if (dane.State == DaneState.Unusable && level < OutboundTlsLevel.Encrypt)
+        {
+            // RFC 7672 §2.2 (and Postfix's "dane" level): published but unusable TLSA records still mean the
+            // domain's owner wants TLS: mandatory TLS without authentication, never plaintext.
+            level = OutboundTlsLevel.Encrypt;
+        }
+        if (stsMode == MtaStsMode.Enforce)
+        {
+            // RFC 8461 §4.2: TLS with a certificate valid for the MX host name, else no delivery to it.
+            level = OutboundTlsLevel.Verify;
+        }
+        // Usable TLSA records: TLS is mandatory and authenticated by DANE alone, whatever the route's level.
+        var useDane = dane.State == DaneState.Usable;
         (IReadOnlyList<RecipientOutcome>?, HostFailure?) Fail(string reason, bool permanent = false) => (null, new HostFailure(reason, permanent, facts));
 
         var timeouts = options.Timeouts;
@@ -123,6 +183,12 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
         var certificate = "";
         client.ServerCertificateValidationCallback = (_, cert, chain, errors) =>
         {
+            if (useDane)
+            {
+                var (matched, daneText) = DaneMatcher.Check(dane.Records, cert, chain, host);
+                certificate = daneText;
+                return matched;
+            }
             var (verified, text) = verifier.Check(cert, chain, errors);
             certificate = text;
             // "encrypt" and "may" accept any certificate (Postfix semantics); "verify" only a verified one.
@@ -137,7 +203,8 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
         {
             return Fail($"451 4.4.1 connect to {hostText} failed: {ex.Message}");
         }
-        var secure = !allowTls || level == OutboundTlsLevel.None ? SecureSocketOptions.None
+        var secure = useDane ? SecureSocketOptions.StartTls
+            : !allowTls || level == OutboundTlsLevel.None ? SecureSocketOptions.None
             : level == OutboundTlsLevel.May ? SecureSocketOptions.StartTlsWhenAvailable
             : SecureSocketOptions.StartTls;
         try
@@ -148,16 +215,16 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
         catch (NotSupportedException)
         {
             socket.Dispose();
-            return Fail($"451 4.7.5 {hostText} does not offer STARTTLS; TLS level {level} requires TLS");
+            return Fail($"451 4.7.5 {hostText} does not offer STARTTLS; {(useDane ? $"DANE ({dane.TlsaName})" : $"TLS level {level}")} requires TLS");
         }
         catch (SslHandshakeException ex)
         {
             socket.Dispose();
             facts = facts with { TlsVersion = "failed", Certificate = certificate };
-            if (level == OutboundTlsLevel.May)
+            if (level == OutboundTlsLevel.May && !useDane)
             {
                 // Opportunistic TLS: a failed handshake is retried in plaintext on a new connection (as Postfix does).
-                return await TryHostAsync(snapshot, message, route, host, endPoint, recipients, allowTls: false, cancellationToken);
+                return await TryHostAsync(snapshot, message, route, host, endPoint, recipients, dane, stsMode, stsFailure, allowTls: false, cancellationToken);
             }
             return Fail($"451 4.7.5 TLS with {hostText} failed: {(certificate.Length > 0 ? certificate : ex.InnerException?.Message ?? ex.Message)}");
         }

@@ -12,7 +12,11 @@ public enum MxOutcome
 
 public sealed record MxHost(string Name, ushort Preference);
 
-public sealed record MxResolution(MxOutcome Outcome, IReadOnlyList<MxHost> Hosts);
+/// <param name="Authenticated">The MX answer was DNSSEC-validated (AD bit): the precondition for DANE (RFC 7672 §2.2.1).</param>
+public sealed record MxResolution(MxOutcome Outcome, IReadOnlyList<MxHost> Hosts, bool Authenticated = false);
+
+/// <param name="Authenticated">Every address answer (AAAA and A) was DNSSEC-validated (RFC 7672 §2.2.2).</param>
+public sealed record AddressResolution(IReadOnlyList<IPAddress> Addresses, bool Authenticated);
 
 /// <summary>Typed look-ups on top of <see cref="IDnsResolver"/>.</summary>
 public static class DnsLookups
@@ -40,11 +44,11 @@ public static class DnsLookups
         {
             // RFC 5321 §5.1: no MX, so the domain is its own (implicit) MX when it has an address.
             var addresses = await dns.ResolveAddressesAsync(domain, cancellationToken);
-            return addresses.Count == 0 ? new MxResolution(MxOutcome.NoSuchDomain, []) : new MxResolution(MxOutcome.Hosts, [new MxHost(domain.TrimEnd('.').ToLowerInvariant(), 0)]);
+            return addresses.Count == 0 ? new MxResolution(MxOutcome.NoSuchDomain, []) : new MxResolution(MxOutcome.Hosts, [new MxHost(domain.TrimEnd('.').ToLowerInvariant(), 0)], answer.Authenticated);
         }
         // RFC 5321 §5.1: lower preference first; equal preferences in random order to spread load.
         var ordered = mx.OrderBy(r => r.Preference).ThenBy(_ => Random.Shared.Next()).Select(r => new MxHost(r.Exchange, r.Preference)).DistinctBy(h => h.Name).ToList();
-        return new MxResolution(MxOutcome.Hosts, ordered);
+        return new MxResolution(MxOutcome.Hosts, ordered, answer.Authenticated);
     }
 
     /// <summary>IPv6 addresses first, then IPv4 (RFC 6724 default preference); a literal address is returned as is.</summary>
@@ -58,6 +62,21 @@ public static class DnsLookups
         var v6 = await dns.QueryAsync(host, DnsRecordType.Aaaa, cancellationToken);
         var v4 = await dns.QueryAsync(host, DnsRecordType.A, cancellationToken);
         return [.. v6.Records.OfType<AddressRecord>().Select(r => r.Address), .. v4.Records.OfType<AddressRecord>().Select(r => r.Address)];
+    }
+
+    /// <summary>As <see cref="ResolveAddressesAsync"/>, and whether both answers were DNSSEC-validated (a literal is not).</summary>
+    public static async Task<AddressResolution> ResolveAddressesSecurelyAsync(this IDnsResolver dns, string host, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dns);
+        if (IPAddress.TryParse(host.Trim('[', ']'), out var literal))
+        {
+            return new AddressResolution([literal], false);
+        }
+        var v6 = await dns.QueryAsync(host, DnsRecordType.Aaaa, cancellationToken);
+        var v4 = await dns.QueryAsync(host, DnsRecordType.A, cancellationToken);
+        return new AddressResolution(
+            [.. v6.Records.OfType<AddressRecord>().Select(r => r.Address), .. v4.Records.OfType<AddressRecord>().Select(r => r.Address)],
+            v6.Authenticated && v4.Authenticated);
     }
 
     public static async Task<IReadOnlyList<string>> ResolveTxtAsync(this IDnsResolver dns, string name, CancellationToken cancellationToken)

@@ -223,7 +223,7 @@ public sealed class RemoteDeliveryWorker(
                     TimeUtc = now,
                     QueueId = envelope.Id,
                     MessageId = envelope.MessageIdHeader,
-                    TlsPolicy = TlsPolicyName(snapshot, envelope, r.Address),
+                    TlsPolicy = facts.Policy.Length > 0 ? $"{facts.Policy}; {TlsPolicyName(snapshot, envelope, r.Address)}" : TlsPolicyName(snapshot, envelope, r.Address),
                     Sender = envelope.Sender,
                     Recipient = r.Address,
                     Size = envelope.Size,

@@ -36,6 +36,17 @@ public enum OutboundTlsLevel
     Verify = 3,
 }
 
+/// <summary>
+/// Outbound DANE (RFC 7672) per route. Opportunistic: TLSA records are used when the MX, its address and the
+/// TLSA answers are all DNSSEC-validated, else the route's TLS level applies. Required: such records must exist.
+/// </summary>
+public enum OutboundDaneLevel
+{
+    Off = 0,
+    Opportunistic = 1,
+    Required = 2,
+}
+
 /// <summary>DKIM signing algorithm and key size.</summary>
 public enum DkimAlgorithm
 {

@@ -31,6 +31,9 @@ public class RelayRule
     public bool OutboundTls12 { get; set; } = true;
     public bool OutboundTls13 { get; set; } = true;
 
+    /// <summary>DANE for this route's next hop (RFC 7672); opportunistic by default: it only ever tightens TLS.</summary>
+    public OutboundDaneLevel OutboundDane { get; set; } = OutboundDaneLevel.Opportunistic;
+
     [ConcurrencyCheck]
     public Guid Version { get; set; } = Guid.NewGuid();
 }

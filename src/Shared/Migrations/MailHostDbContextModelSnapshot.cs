@@ -396,6 +396,9 @@ namespace MailHost.Shared.Migrations
                     b.Property<int>("Order")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("OutboundDane")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("OutboundTls")
                         .HasColumnType("INTEGER");
 

@@ -53,7 +53,7 @@ public static class SnapshotBuilder
         var rules = d.RelayRules.OrderBy(r => r.Order).ThenBy(r => r.Id).Select(r => new RelayRuleSpec(
             r.Id, r.Order, r.Name, r.WhenAuthenticated, r.IpRangeId, r.SenderDomain, r.RecipientDomain, r.Action, r.Text,
             r.SmartHost, r.SmartHostPort, r.SmartHostUser, r.SmartHostPassword, r.OutboundTls,
-            (r.OutboundTls12 ? SslProtocols.Tls12 : SslProtocols.None) | (r.OutboundTls13 ? SslProtocols.Tls13 : SslProtocols.None))).ToImmutableArray();
+            (r.OutboundTls12 ? SslProtocols.Tls12 : SslProtocols.None) | (r.OutboundTls13 ? SslProtocols.Tls13 : SslProtocols.None), r.OutboundDane)).ToImmutableArray();
 
         var certificates = d.Certificates.Select(c => new CertificateSpec(c.Id, c.Name, c.FilePath,
             [.. c.HostNames.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(h => h.ToLowerInvariant())],

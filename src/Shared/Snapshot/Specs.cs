@@ -87,7 +87,8 @@ public sealed record RelayRuleSpec(
     string SmartHostUser,
     string SmartHostPassword,
     OutboundTlsLevel OutboundTls,
-    SslProtocols OutboundProtocols);
+    SslProtocols OutboundProtocols,
+    OutboundDaneLevel OutboundDane = OutboundDaneLevel.Opportunistic);
 
 public sealed record AccountSpec(
     int Id,

@@ -15,6 +15,10 @@ public static class DeliveryHarness
     public const string LocalDomain = "mailhost.test";
 
     public static Task<TestServer> StartAsync(DnsmasqServer dns, int mxPort, Action<MailHostDbContext>? seed = null, params string[] extra) =>
+        StartAsync(dns.EndPoint, mxPort, seed, extra);
+
+    /// <summary>The same with any DNS server ("127.0.0.1:port"), e.g. a validating <see cref="UnboundServer"/>.</summary>
+    public static Task<TestServer> StartAsync(string dnsEndPoint, int mxPort, Action<MailHostDbContext>? seed = null, params string[] extra) =>
         TestServer.StartAsync(db =>
         {
             db.Domains.Add(new Domain { Name = LocalDomain });
@@ -23,7 +27,7 @@ public static class DeliveryHarness
             seed?.Invoke(db);
         },
         [
-            $"--MailHost:DnsServers={dns.EndPoint}",
+            $"--MailHost:DnsServers={dnsEndPoint}",
             $"--MailHost:OutboundSmtpPort={mxPort}",
             "--MailHost:QueueScanSeconds=1",
             // The shared TestServer runs under the test host's name; the console's static-asset manifest is named after mailhost.

@@ -27,14 +27,15 @@ public sealed class PostfixPeer : IDisposable
     public SmtpSink Sink { get; }
     public string LogText => File.Exists(Path.Combine(_dir, "master.out")) ? File.ReadAllText(Path.Combine(_dir, "master.out")) : "";
 
-    public static async Task<PostfixPeer> StartAsync(X509Certificate2 certificate, string hostName)
+    /// <param name="issuer">Sent after the leaf in the handshake (a DANE-TA trust anchor must be in the chain the server sends).</param>
+    public static async Task<PostfixPeer> StartAsync(X509Certificate2 certificate, string hostName, X509Certificate2? issuer = null)
     {
         var sink = await SmtpSink.StartAsync();
         var port = FreePorts.Next();
         var dir = Path.Combine(Path.GetTempPath(), "mailhost-postfix", Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Path.Combine(dir, "queue"));
         Directory.CreateDirectory(Path.Combine(dir, "data"));
-        await File.WriteAllTextAsync(Path.Combine(dir, "cert.pem"), certificate.ExportCertificatePem());
+        await File.WriteAllTextAsync(Path.Combine(dir, "cert.pem"), certificate.ExportCertificatePem() + "\n" + (issuer?.ExportCertificatePem() ?? ""));
         await File.WriteAllTextAsync(Path.Combine(dir, "key.pem"), certificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
         await File.WriteAllTextAsync(Path.Combine(dir, "main.cf"), $"""
             compatibility_level = 3.6

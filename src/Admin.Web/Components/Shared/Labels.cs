@@ -41,6 +41,14 @@ public static class Labels
         _ => level.ToString(),
     };
 
+    public static string Of(OutboundDaneLevel level) => level switch
+    {
+        OutboundDaneLevel.Off => "DANE off",
+        OutboundDaneLevel.Opportunistic => "DANE when published",
+        OutboundDaneLevel.Required => "DANE required",
+        _ => level.ToString(),
+    };
+
     public static string Of(DkimAlgorithm algorithm) => algorithm switch
     {
         DkimAlgorithm.Rsa2048 => "RSA 2048",

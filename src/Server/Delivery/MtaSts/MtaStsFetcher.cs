@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using MailHost.Server.Dns;
+
+namespace MailHost.Server.Delivery;
+
+/// <summary>
+/// Fetches https://mta-sts.&lt;domain&gt;/.well-known/mta-sts.txt (RFC 8461 §3.3): the certificate must verify
+/// for that name (system CAs or MailHost:OutboundTrustedCaFile), redirects are refused, only 200 with
+/// text/plain counts, the body is capped at 64 KB and the whole fetch at a time limit. The host name is
+/// resolved through MailHost's own resolver, like every outbound look-up.
+/// </summary>
+public sealed class MtaStsFetcher : IDisposable
+{
+    public const int MaxPolicyBytes = 64 * 1024;
+    private readonly HttpClient _http;
+    private readonly int _port;
+
+    public MtaStsFetcher(IDnsResolver dns, OutboundTlsVerifier verifier, DeliveryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _port = options.MtaStsHttpsPort;
+        var handler = new SocketsHttpHandler
+        {
+            // RFC 8461 §3.3: "HTTP 3xx redirects MUST NOT be followed".
+            AllowAutoRedirect = false,
+            UseProxy = false,
+            UseCookies = false,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            MaxResponseHeadersLength = 16,
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, cert, chain, errors) => verifier.Check(cert, chain, errors).Verified,
+            },
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var addresses = await dns.ResolveAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
+                if (addresses.Count == 0)
+                {
+                    throw new HttpRequestException($"{context.DnsEndPoint.Host} has no address");
+                }
+                var socket = new Socket(addresses[0].AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(new IPEndPoint(addresses[0], context.DnsEndPoint.Port), cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        _http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(options.MtaStsFetchTimeoutSeconds), MaxResponseContentBufferSize = MaxPolicyBytes };
+    }
+
+    /// <summary>The policy text, or the reason the fetch failed (for the logs and TLS-RPT's sts-policy-fetch-error).</summary>
+    public async Task<(string? Text, string? Error)> FetchAsync(string domain, CancellationToken cancellationToken)
+    {
+        var url = new Uri($"https://mta-sts.{domain}:{_port.ToString(CultureInfo.InvariantCulture)}/.well-known/mta-sts.txt");
+        try
+        {
+            using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                return (null, $"{url} answered {(int)response.StatusCode}");
+            }
+            if (response.Content.Headers.ContentType?.MediaType is not "text/plain")
+            {
+                return (null, $"{url} is not text/plain");
+            }
+            return (await response.Content.ReadAsStringAsync(cancellationToken), null);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or DnsException or AuthenticationException
+            && !cancellationToken.IsCancellationRequested)
+        {
+            return (null, $"{url}: {ex.Message}");
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}
