@@ -24,6 +24,9 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<ISettingsEditor>(Editor);
         Services.AddSingleton<IEngineStatus>(new FakeEngineStatus());
         Services.AddSingleton<IDbContextFactory<MailHostDbContext>>(Database);
+        Services.AddSingleton<IDbContextFactory<LogsDbContext>>(Database);
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddScoped<Logs.LogStatistics>();
     }
 
     /// <summary>Renders the page below the providers, as the layout does; returns the whole tree (dialogs render into the provider).</summary>

@@ -80,13 +80,19 @@ public sealed class FakeEngineStatus : IEngineStatus
 }
 
 /// <summary>A real migrated settings.db in a temporary folder (the pages read through EF).</summary>
-public sealed class TempDatabase : IDbContextFactory<MailHostDbContext>, IDisposable
+public sealed class TempDatabase : IDbContextFactory<MailHostDbContext>, IDbContextFactory<LogsDbContext>, IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "mh-bunit-" + Guid.NewGuid().ToString("N"));
 
-    public TempDatabase() => MailHostDatabase.Migrate(_dir);
+    public TempDatabase()
+    {
+        MailHostDatabase.Migrate(_dir);
+        LogsDatabase.Migrate(_dir);
+    }
 
     public MailHostDbContext CreateDbContext() => new(MailHostDatabase.Options(_dir));
+
+    LogsDbContext IDbContextFactory<LogsDbContext>.CreateDbContext() => new(LogsDatabase.Options(_dir));
 
     public void Dispose()
     {

@@ -10,6 +10,15 @@ public sealed record NameCount(string Name, long Count);
 /// <summary>Connections per listener and TLS version ("none", "failed", "starttls failed" for non-TLS outcomes).</summary>
 public sealed record ListenerVersionCount(string Listener, string Version, long Count);
 
+/// <summary>Connections per listener and negotiated cipher (the .NET/IANA suite name the TLS log records).</summary>
+public sealed record ListenerCipherCount(string Listener, string Cipher, long Count);
+
+/// <summary>What the TLS policy impact check needs: the last 24 h of versions and ciphers per listener.</summary>
+public sealed record TlsUsage(IReadOnlyList<ListenerVersionCount> Versions, IReadOnlyList<ListenerCipherCount> Ciphers)
+{
+    public static readonly TlsUsage Empty = new([], []);
+}
+
 /// <summary>The dashboard's log figures for the current hour and the last 24 hours.</summary>
 public sealed record LogDaySummary(
     IReadOnlyDictionary<string, (long Hour, long Day)> Deliveries,
@@ -58,5 +67,18 @@ public sealed class LogStatistics(IDbContextFactory<LogsDbContext> dbFactory, Ti
             .Select(b => new { b.Listener, b.Key, b.Count }).ToListAsync(cancellationToken);
         return [.. rows.GroupBy(r => (r.Listener, r.Key)).Select(g => new ListenerVersionCount(g.Key.Listener, g.Key.Key, g.Sum(r => r.Count)))
             .OrderBy(x => x.Listener, StringComparer.Ordinal).ThenBy(x => x.Version, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Versions and ciphers per listener over the last 24 h, from the hourly buckets (one query).</summary>
+    public async Task<TlsUsage> TlsUsageAsync(CancellationToken cancellationToken = default)
+    {
+        var from = DayStart;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.HourBuckets.AsNoTracking().Where(b => b.HourUtc >= from && (b.Kind == Tls || b.Kind == Cipher))
+            .Select(b => new { b.Kind, b.Listener, b.Key, b.Count }).ToListAsync(cancellationToken);
+        var groups = rows.GroupBy(r => (r.Kind, r.Listener, r.Key)).Select(g => (g.Key.Kind, g.Key.Listener, g.Key.Key, Count: g.Sum(r => r.Count))).ToList();
+        return new TlsUsage(
+            [.. groups.Where(g => g.Kind == Tls).Select(g => new ListenerVersionCount(g.Listener, g.Key, g.Count))],
+            [.. groups.Where(g => g.Kind == Cipher).Select(g => new ListenerCipherCount(g.Listener, g.Key, g.Count))]);
     }
 }

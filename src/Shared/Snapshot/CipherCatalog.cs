@@ -47,9 +47,15 @@ public static class CipherCatalog
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Suites without forward secrecy or with CBC/SHA-1: allowed only in a legacy policy, and the console says so.</summary>
-    public static bool IsLegacy(string name) =>
-        !name.StartsWith("ECDHE-", StringComparison.OrdinalIgnoreCase) && !name.StartsWith("DHE-", StringComparison.OrdinalIgnoreCase)
-        || !(name.Contains("GCM", StringComparison.OrdinalIgnoreCase) || name.Contains("CHACHA20", StringComparison.OrdinalIgnoreCase));
+    public static bool IsLegacy(string name) => !HasForwardSecrecy(name) || !IsAead(name);
+
+    /// <summary>ECDHE or DHE key exchange; plain RSA key exchange lets a leaked key decrypt recorded traffic.</summary>
+    public static bool HasForwardSecrecy(string name) =>
+        name.StartsWith("ECDHE-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("DHE-", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>GCM or ChaCha20-Poly1305; the rest is CBC with a separate MAC (padding oracles).</summary>
+    public static bool IsAead(string name) =>
+        name.Contains("GCM", StringComparison.OrdinalIgnoreCase) || name.Contains("CHACHA20", StringComparison.OrdinalIgnoreCase);
 
     private static readonly string[] WeakMarkers = ["NULL", "ANON", "ADH", "AECDH", "EXP", "RC4", "DES", "MD5", "PSK", "SRP", "IDEA", "SEED", "CAMELLIA"];
 

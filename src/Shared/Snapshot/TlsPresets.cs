@@ -36,9 +36,22 @@ public static class TlsPresets
             yield return "TLS 1.0/1.1 are deprecated (RFC 8996): they use SHA-1 and CBC constructions with known attacks (BEAST, Lucky13). " +
                 "They also need the whole process started with a lowered OpenSSL floor (OPENSSL_CONF).";
         }
-        foreach (var name in CipherCatalog.Split(policy.CipherList).Where(CipherCatalog.IsLegacy))
+        // One grouped warning, split by what is actually wrong, instead of a line per cipher.
+        var legacy = CipherCatalog.Split(policy.CipherList).Where(CipherCatalog.IsLegacy).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (legacy.Count > 0)
         {
-            yield return $"{name}: no forward secrecy or CBC mode; recorded traffic can be decrypted if the key leaks, or padding-oracle attacks apply.";
+            var parts = new List<string>();
+            var noForwardSecrecy = legacy.Where(n => !CipherCatalog.HasForwardSecrecy(n)).ToList();
+            if (noForwardSecrecy.Count > 0)
+            {
+                parts.Add($"{noForwardSecrecy.Count} without forward secrecy, so recorded traffic can be decrypted if the key leaks ({string.Join(", ", noForwardSecrecy)})");
+            }
+            var cbc = legacy.Where(n => !CipherCatalog.IsAead(n)).ToList();
+            if (cbc.Count > 0)
+            {
+                parts.Add($"{cbc.Count} in CBC mode, open to padding-oracle attacks such as Lucky13 ({string.Join(", ", cbc)})");
+            }
+            yield return $"{legacy.Count} legacy {(legacy.Count == 1 ? "cipher" : "ciphers")} for old clients: {string.Join("; ", parts)}.";
         }
     }
 }

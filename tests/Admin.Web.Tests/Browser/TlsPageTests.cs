@@ -13,31 +13,7 @@ public sealed class TlsPageTests(ConsoleFixture fixture) : IClassFixture<Console
 {
     private string Url => fixture.Server.ConsoleUrl;
 
-    [Fact]
-    public async Task Policy_DisableTls12InUi_Tls12ClientRefusedTls13Works()
-    {
-        var port = fixture.Server.Port("submissions");
-        Assert.Equal(SslProtocols.Tls12, await HandshakeAsync(port, SslProtocols.Tls12));
-
-        var page = await fixture.SignedInPageAsync();
-        await ConsolePages.OpenAsync(page, Url, "/tls", "#policies-grid");
-        await page.Locator("#policies-grid tr:has([data-policy='intermediate'])").GetByRole(AriaRole.Button, new() { Name = "Edit", Exact = true }).ClickAsync();
-        await page.UncheckAsync("#p-tls12");
-        await page.ClickAsync("#save-policy");
-        await Assertions.Expect(page.Locator(".mh-notice")).ToContainTextAsync("next TLS handshake");
-        await Assertions.Expect(page.Locator("#policies-grid tr:has([data-policy='intermediate'])")).Not.ToContainTextAsync("1.2");
-
-        // Applied within a second: poll until a TLS 1.2-only client is refused.
-        var clock = Stopwatch.StartNew();
-        while (await HandshakeAsync(port, SslProtocols.Tls12) is not null)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), "TLS 1.2 still accepted after 1 s");
-            await Task.Delay(50);
-        }
-        Assert.Equal(SslProtocols.Tls13, await HandshakeAsync(port, SslProtocols.Tls13));
-        await ConsolePages.ScreenshotAsync(page, "tls");
-        await page.Context.CloseAsync();
-    }
+    // Turning TLS 1.2 off in the UI and checking with openssl: TlsImpactBrowserTests (it now asks first).
 
     [Fact]
     public async Task Policy_LegacyPresetAndBadCipher_ShowsWarningAndFieldError()
@@ -156,24 +132,6 @@ public sealed class TlsPageTests(ConsoleFixture fixture) : IClassFixture<Console
         catch (AuthenticationException)
         {
             return false;
-        }
-    }
-
-    /// <summary>The negotiated protocol, or null when the server refused the handshake.</summary>
-    private static async Task<SslProtocols?> HandshakeAsync(int port, SslProtocols protocols)
-    {
-        using var tcp = new TcpClient(AddressFamily.InterNetwork);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await tcp.ConnectAsync(IPAddress.Loopback, port, cts.Token);
-        await using var ssl = new SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
-        try
-        {
-            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "mx.test.local", EnabledSslProtocols = protocols }, cts.Token);
-            return ssl.SslProtocol;
-        }
-        catch (Exception ex) when (ex is AuthenticationException or IOException)
-        {
-            return null;
         }
     }
 }
