@@ -17,4 +17,7 @@ public sealed class AcmeOptions
 
     /// <summary>How often the renewer looks at the ACME certificates (a `cert acme renew` waits at most this long).</summary>
     public int AcmeCheckSeconds { get; set; } = 60;
+
+    /// <summary>The first back-off after a failed order; it doubles per failure up to a day.</summary>
+    public int AcmeRetrySeconds { get; set; } = 300;
 }
