@@ -15,7 +15,11 @@ public sealed class AcmePageTests
         await using var server = await TestServer.StartAsync(
             db => db.Certificates.Add(new MailHost.Shared.Entities.Certificate
             {
-                Name = "old-import", FilePath = "certs/absent.pfx", HostNames = "old.acme.test", Thumbprint = "00", KeyAlgorithm = "ECDSA P-256",
+                Name = "old-import",
+                FilePath = "certs/absent.pfx",
+                HostNames = "old.acme.test",
+                Thumbprint = "00",
+                KeyAlgorithm = "ECDSA P-256",
                 NotAfterUtc = DateTime.UtcNow.AddDays(5),
             }),
             "--MailHost:AcmeBindAddress=127.0.0.1", $"--MailHost:AcmeHttpPort={FreePorts.Next()}", $"--MailHost:AcmeTrustedCaFile={pebble.TrustedCaFile}",
