@@ -4,13 +4,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace MailHost.Server.Cli;
 
-/// <summary>`mailhost cert list|import|self-signed`.</summary>
+/// <summary>`mailhost cert list|import|self-signed|acme`.</summary>
 internal static class CertCommands
 {
     public static async Task<int> RunAsync(CliContext c)
     {
-        switch (c.Arg(1, "verb (list|import|self-signed)"))
+        switch (c.Arg(1, "verb (list|import|self-signed|acme)"))
         {
+            case "acme":
+                return await AcmeCommands.RunAsync(c);
             case "list":
                 await using (var db = await c.DbAsync())
                 {
@@ -40,7 +42,7 @@ internal static class CertCommands
                     return await SaveAsync(c, name, certificate);
                 }
             default:
-                throw new CliUsageException("cert verbs: list, import, self-signed");
+                throw new CliUsageException("cert verbs: list, import, self-signed, acme");
         }
     }
 

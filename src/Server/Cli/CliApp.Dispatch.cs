@@ -20,6 +20,8 @@ public static partial class CliApp
               flags: --priority N --smtp --imap --pop3 --auth --require-tls-auth --relay --local-delivery --never-ban (each yes|no) --expires DATE
           tls policy list | tls policy set NAME [--preset modern|intermediate|legacy] [--tls10 --tls11 --tls12 --tls13 yes|no] [--ciphers LIST] [--tls13-suites LIST]
           cert list | cert import NAME FILE [--password P] [--default] | cert self-signed NAME HOST [--rsa] [--default]
+          cert acme add NAME --domain D [--domain D…] --directory URL|letsencrypt|letsencrypt-staging --email E [--challenge http-01|tls-alpn-01] [--key ecdsa|rsa|both] [--default] [--agree-tos]
+          cert acme list | cert acme renew NAME
           dkim generate DOMAIN [--selector S] [--algorithm rsa2048|rsa4096|ed25519] [--active] | dkim list | dkim show DOMAIN [--selector S]
           route add NAME --domain D --smarthost HOST[:PORT] [--user U --password P] [--tls none|may|encrypt|verify] [--dane off|opportunistic|required] | route list | route remove NAME
           ban list | ban remove ADDRESS

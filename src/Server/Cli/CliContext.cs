@@ -34,6 +34,7 @@ public sealed class CliContext : IAsyncDisposable
     {
         var positional = new List<string>();
         var flags = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var repeated = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
         var config = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -48,10 +49,12 @@ public sealed class CliContext : IAsyncDisposable
                 if (eq > 0)
                 {
                     flags[a[2..eq]] = a[(eq + 1)..];
+                    Repeat(repeated, a[2..eq], a[(eq + 1)..]);
                 }
                 else if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) && !IsSwitch(a[2..]))
                 {
                     flags[a[2..]] = args[++i];
+                    Repeat(repeated, a[2..], args[i]);
                 }
                 else
                 {
@@ -94,10 +97,25 @@ public sealed class CliContext : IAsyncDisposable
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<Dns.DnsResolverOptions>().BindConfiguration(MailHostOptions.Section);
         services.AddSingleton<Dns.IDnsResolver, Dns.DnsResolver>();
-        return new CliContext(positional, flags, input, output, error, services.BuildServiceProvider(), options);
+        return new CliContext(positional, flags, input, output, error, services.BuildServiceProvider(), options) { _repeated = repeated };
     }
 
-    private static bool IsSwitch(string name) => name is "password-stdin" or "json" or "enable" or "disable" or "default" or "active";
+    private static bool IsSwitch(string name) => name is "password-stdin" or "json" or "enable" or "disable" or "default" or "active" or "agree-tos";
+
+    private static void Repeat(Dictionary<string, List<string>> repeated, string name, string value)
+    {
+        if (!repeated.TryGetValue(name, out var list))
+        {
+            repeated[name] = list = [];
+        }
+        list.Add(value);
+    }
+
+    /// <summary>All values of a flag given several times, in order (empty when absent).</summary>
+    public IReadOnlyList<string> FlagValues(string name) => _repeated.TryGetValue(name, out var list) ? list : [];
+
+    // Every value of a flag given more than once (`--domain a --domain b`); Flags keeps the last.
+    private Dictionary<string, List<string>> _repeated = new(StringComparer.OrdinalIgnoreCase);
 
     public string Arg(int index, string what) =>
         index < Positional.Count ? Positional[index] : throw new CliUsageException($"missing {what}");

@@ -89,6 +89,7 @@ public static class ServerHost
         builder.Services.Configure<MailHostOptions>(builder.Configuration.GetSection(MailHostOptions.Section));
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir, "keys")));
         builder.Services.AddMailHostEngine(dataDir);
+        Acme.AcmeServiceCollectionExtensions.AddMailHostAcme(builder.Services, builder.Configuration);
         builder.Services.AddMailHostAdmin();
         builder.Services.AddMailHostConsoleBackend();
 

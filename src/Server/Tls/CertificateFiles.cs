@@ -5,14 +5,22 @@ namespace MailHost.Server.Tls;
 /// <summary>Certificates with their keys as PFX files under the data folder's certs/, readable by the owner only.</summary>
 public static class CertificateFiles
 {
-    public static string Save(string dataDir, string name, X509Certificate2 certificate)
+    public static string Save(string dataDir, string name, X509Certificate2 certificate) => Save(dataDir, name, certificate, chain: null);
+
+    /// <summary>Saves the certificate with the intermediates a CA sent (served with it: clients need the chain).</summary>
+    public static string Save(string dataDir, string name, X509Certificate2 certificate, X509Certificate2Collection? chain)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         var dir = Path.Combine(dataDir, "certs");
         Directory.CreateDirectory(dir);
         var relative = Path.Combine("certs", $"{name}-{certificate.Thumbprint[..8].ToLowerInvariant()}.pfx");
         var full = Path.Combine(dataDir, relative);
-        var bytes = certificate.Export(X509ContentType.Pkcs12);
+        var all = new X509Certificate2Collection(certificate);
+        if (chain is not null)
+        {
+            all.AddRange(chain);
+        }
+        var bytes = all.Export(X509ContentType.Pkcs12)!;
         using (var stream = new FileStream(full, new FileStreamOptions
         {
             Mode = FileMode.Create,
@@ -24,6 +32,16 @@ public static class CertificateFiles
             stream.Flush(flushToDisk: true);
         }
         return relative;
+    }
+
+    /// <summary>The certificate with the key, and the other certificates of the file (its chain, leaf excluded).</summary>
+    public static (X509Certificate2 Certificate, X509Certificate2Collection Chain) LoadWithChain(string dataDir, string relativePath)
+    {
+        var all = X509CertificateLoader.LoadPkcs12CollectionFromFile(Path.Combine(dataDir, relativePath), password: null, X509KeyStorageFlags.Exportable);
+        var leaf = all.FirstOrDefault(c => c.HasPrivateKey) ?? all[0];
+        var chain = new X509Certificate2Collection();
+        chain.AddRange(all.Where(c => !ReferenceEquals(c, leaf)).ToArray());
+        return (leaf, chain);
     }
 
     public static X509Certificate2 Load(string dataDir, string relativePath) =>

@@ -50,8 +50,9 @@ public sealed class CertificateStore(IOptions<MailHostOptions> options, ILogger<
     {
         try
         {
-            var certificate = CertificateFiles.Load(options.Value.FullDataDir, spec.FilePath);
-            return SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true);
+            // The intermediates saved with the certificate (ACME, imports) are sent in the handshake.
+            var (certificate, chain) = CertificateFiles.LoadWithChain(options.Value.FullDataDir, spec.FilePath);
+            return SslStreamCertificateContext.Create(certificate, chain.Count == 0 ? null : chain, offline: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {

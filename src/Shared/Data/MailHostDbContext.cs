@@ -19,6 +19,8 @@ public class MailHostDbContext(DbContextOptions<MailHostDbContext> options) : Db
     public DbSet<AdminUser> AdminUsers => Set<AdminUser>();
     public DbSet<IpBan> IpBans => Set<IpBan>();
     public DbSet<AdminAuditEntry> AuditLog => Set<AdminAuditEntry>();
+    public DbSet<AcmeAccount> AcmeAccounts => Set<AcmeAccount>();
+    public DbSet<AcmeCertificate> AcmeCertificates => Set<AcmeCertificate>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -36,5 +38,8 @@ public class MailHostDbContext(DbContextOptions<MailHostDbContext> options) : Db
         modelBuilder.Entity<AdminUser>().HasIndex(u => u.UserName).IsUnique();
         modelBuilder.Entity<IpBan>().HasIndex(b => b.Address);
         modelBuilder.Entity<AdminAuditEntry>().HasIndex(e => e.TimeUtc);
+        modelBuilder.Entity<AcmeAccount>().HasIndex(a => new { a.DirectoryUrl, a.ContactEmail }).IsUnique();
+        modelBuilder.Entity<AcmeCertificate>().HasIndex(c => c.Name).IsUnique();
+        modelBuilder.Entity<AcmeCertificate>().HasOne(c => c.Account).WithMany().HasForeignKey(c => c.AcmeAccountId).OnDelete(DeleteBehavior.Restrict);
     }
 }

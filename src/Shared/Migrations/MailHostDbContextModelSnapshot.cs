@@ -58,6 +58,117 @@ namespace MailHost.Shared.Migrations
                     b.ToTable("Accounts");
                 });
 
+            modelBuilder.Entity("MailHost.Shared.Entities.AcmeAccount", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountUrl")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContactEmail")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DirectoryUrl")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PrivateKeyPem")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("TermsAccepted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TermsOfServiceUrl")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DirectoryUrl", "ContactEmail")
+                        .IsUnique();
+
+                    b.ToTable("AcmeAccounts");
+                });
+
+            modelBuilder.Entity("MailHost.Shared.Entities.AcmeCertificate", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AcmeAccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Challenge")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Domains")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("KeepKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("KeyType")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastAttemptUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("MakeDefault")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextAttemptUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NotAfterUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NotBeforeUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PrivateKeyPem")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RsaPrivateKeyPem")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AcmeAccountId");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("AcmeCertificates");
+                });
+
             modelBuilder.Entity("MailHost.Shared.Entities.AdminAuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -567,6 +678,17 @@ namespace MailHost.Shared.Migrations
                         .IsUnique();
 
                     b.ToTable("TlsPolicies");
+                });
+
+            modelBuilder.Entity("MailHost.Shared.Entities.AcmeCertificate", b =>
+                {
+                    b.HasOne("MailHost.Shared.Entities.AcmeAccount", "Account")
+                        .WithMany()
+                        .HasForeignKey("AcmeAccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Account");
                 });
 
             modelBuilder.Entity("MailHost.Shared.Entities.Listener", b =>
