@@ -23,6 +23,7 @@ command -v fetchmail >/dev/null || need+=(fetchmail)
 command -v openssl >/dev/null || need+=(openssl)
 command -v curl >/dev/null || need+=(curl)
 command -v gsasl >/dev/null || need+=(gsasl)
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 # swaks needs Perl's TLS modules for STARTTLS/--tlsc; --no-install-recommends leaves them out.
 perl -MIO::Socket::SSL -MNet::SSLeay -e1 2>/dev/null || need+=(libio-socket-ssl-perl libnet-ssleay-perl)
 if [ ${#need[@]} -gt 0 ]; then
