@@ -91,18 +91,7 @@ public sealed partial class TwoNodeTests(ClusterFixture cluster, ITestOutputHelp
     [Fact]
     public async Task ConsoleSignInCookieFromNodeA_WorksOnNodeB()
     {
-        using var a = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() }) { BaseAddress = new Uri(cluster.ConsoleA) };
-        var html = await a.GetStringAsync("/login");
-        var token = WebUtility.HtmlDecode(TokenField().Match(html).Groups[1].Value);
-        using var login = await a.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["username"] = "admin",
-            ["password"] = ClusterFixture.AdminPassword,
-            ["__RequestVerificationToken"] = token,
-        }));
-        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
-        var cookie = login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("MailHost.Admin=", StringComparison.Ordinal));
-
+        var cookie = await SignInOnNodeAAsync();
         using var b = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(cluster.ConsoleB) };
         using var anonymous = await b.GetAsync("/");
         Assert.DoesNotContain("id=\"logout-button\"", await anonymous.Content.ReadAsStringAsync());
@@ -140,6 +129,40 @@ public sealed partial class TwoNodeTests(ClusterFixture cluster, ITestOutputHelp
         Assert.True(refused, lastB);
         var (other, otherText) = await SwaksAsync(ClusterFixture.AddressB, "127.0.0.78", user, Password);
         Assert.True(other == 0, otherText);
+    }
+
+    [Fact]
+    public async Task NodeList_AndTheConsoleNodesPage_ShowBothNodes()
+    {
+        var (code, list) = await cluster.CliAsync(null, "node", "list");
+        Assert.True(code == 0, list);
+        Assert.Matches(@"node-a\s+127\.0\.0\.11\s.*\sup\s+7/7", list);
+        Assert.Matches(@"node-b\s+127\.0\.0\.12\s.*\sup\s+7/7", list);
+
+        var cookie = await SignInOnNodeAAsync();
+        using var b = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(cluster.ConsoleB) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/nodes");
+        request.Headers.Add("Cookie", cookie);
+        using var page = await b.SendAsync(request);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("data-node=\"node-a\"", html);
+        Assert.Contains("data-node=\"node-b\"", html);
+    }
+
+    private async Task<string> SignInOnNodeAAsync()
+    {
+        using var a = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() }) { BaseAddress = new Uri(cluster.ConsoleA) };
+        var html = await a.GetStringAsync("/login");
+        var token = WebUtility.HtmlDecode(TokenField().Match(html).Groups[1].Value);
+        using var login = await a.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["username"] = "admin",
+            ["password"] = ClusterFixture.AdminPassword,
+            ["__RequestVerificationToken"] = token,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        return login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("MailHost.Admin=", StringComparison.Ordinal));
     }
 
     private Task<(int ExitCode, string Output)> SwaksAsync(IPAddress server, string source, string user, string password) =>
