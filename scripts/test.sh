@@ -25,6 +25,7 @@ command -v curl >/dev/null || need+=(curl)
 command -v gsasl >/dev/null || need+=(gsasl)
 # pebble and pebble-challtestsrv: the RFC 8555 test CA the ACME tests issue from.
 command -v pebble >/dev/null || need+=(pebble)
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 # swaks needs Perl's TLS modules for STARTTLS/--tlsc; --no-install-recommends leaves them out.
 perl -MIO::Socket::SSL -MNet::SSLeay -e1 2>/dev/null || need+=(libio-socket-ssl-perl libnet-ssleay-perl)
 if [ ${#need[@]} -gt 0 ]; then

@@ -201,6 +201,9 @@ public sealed class AuthThrottle(SettingsSnapshotProvider settings, IDbContextFa
             .ToDictionary(g => g.Key, g => g.Max(b => b.UntilUtc));
     }
 
+    /// <summary>Makes the next check re-read the stored bans (a ban committed by another node: PostgresChangeListener).</summary>
+    public void InvalidateBans() => Interlocked.Exchange(ref _bansRevision, -1);
+
     private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     public void Dispose() => _banWrite.Dispose();

@@ -72,7 +72,7 @@ public sealed class CliContext : IAsyncDisposable
             .AddCommandLine([.. config])
             .Build();
         var options = configuration.GetSection(MailHostOptions.Section).Get<MailHostOptions>() ?? new MailHostOptions();
-        if (!File.Exists(Path.Combine(options.FullDataDir, "settings.db")))
+        if (!options.Database.IsPostgres && !File.Exists(Path.Combine(options.FullDataDir, "settings.db")))
         {
             // A command never creates an installation (a new admin password nobody saw) by being run
             // from the wrong folder; the server's first start does.
@@ -81,8 +81,15 @@ public sealed class CliContext : IAsyncDisposable
         // Files the command creates (WAL, journal) are private; fixing an old folder's modes walks the
         // whole store, which is the server's start-up job, not every `mailhost status`.
         DataDirectoryPermissions.RestrictNewFiles();
-        MailHostDatabase.Migrate(options.FullDataDir);
-        LogsDatabase.Migrate(options.FullDataDir);
+        if (options.Database.IsPostgres)
+        {
+            Shared.Postgres.ClusterDatabase.MigrateAll(options.Database, options.FullDataDir);
+        }
+        else
+        {
+            MailHostDatabase.Migrate(options.FullDataDir);
+            LogsDatabase.Migrate(options.FullDataDir);
+        }
         var password = FirstRun.Seed(options, output);
         if (password is not null)
         {
@@ -92,7 +99,7 @@ public sealed class CliContext : IAsyncDisposable
             .AddLogging()
             .AddSingleton(Microsoft.Extensions.Options.Options.Create(options))
             .AddSingleton<IConfiguration>(configuration);
-        services.AddDbContextFactoryForCli(options.FullDataDir);
+        services.AddDbContextFactoryForCli(options.Database, options.FullDataDir);
         // `mailhost dns show` asks the live DNS (MailHost:DnsServers, else /etc/resolv.conf).
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<Dns.DnsResolverOptions>().BindConfiguration(MailHostOptions.Section);
@@ -153,10 +160,14 @@ public sealed class CliUsageException(string message) : Exception(message);
 
 internal static class CliServiceCollectionExtensions
 {
-    public static IServiceCollection AddDbContextFactoryForCli(this IServiceCollection services, string dataDir)
+    public static IServiceCollection AddDbContextFactoryForCli(this IServiceCollection services, DatabaseOptions database, string dataDir)
     {
-        services.AddDbContextFactory<MailHostDbContext>(o => MailHostDatabase.Configure(o, dataDir));
-        services.AddDbContextFactory<LogsDbContext>(o => LogsDatabase.Configure(o, dataDir));
+        services.AddDbContextFactory<MailHostDbContext>(o => MailHostDatabase.Configure(o, database, dataDir));
+        services.AddDbContextFactory<LogsDbContext>(o => LogsDatabase.Configure(o, database, dataDir));
+        if (database.IsPostgres)
+        {
+            services.AddDbContextFactory<Shared.Postgres.ClusterDbContext>(o => Shared.Postgres.ClusterDatabase.Configure(o, database.RequirePostgresConnectionString()));
+        }
         services.AddSingleton<SettingsChangeNotifier>();
         services.AddSingleton<SettingsService>();
         return services;

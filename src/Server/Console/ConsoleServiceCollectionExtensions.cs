@@ -15,6 +15,7 @@ public static class ConsoleServiceCollectionExtensions
         services.AddSingleton<IAdminAccounts, ConsoleAdminAccounts>();
         services.AddSingleton<IDkimAdmin, ConsoleDkimAdmin>();
         services.AddSingleton<IDiskStatus, ConsoleDiskStatus>();
+        services.AddSingleton<INodeDirectory, ConsoleNodeDirectory>();
         return services;
     }
 }

@@ -28,12 +28,19 @@ internal sealed class BoundListener(
     private const int SolSocket = 1;
     private const int SoReuseAddr = 2;
 
-    public static Socket Bind(ListenerSpec spec)
+    public static Socket Bind(ListenerSpec spec) => Bind(spec, null);
+
+    /// <summary>Binds <paramref name="spec"/>; a listener on "any" binds <paramref name="listenAddress"/> instead when given (MailHost:ListenAddress).</summary>
+    public static Socket Bind(ListenerSpec spec, System.Net.IPAddress? listenAddress)
     {
-        var socket = new Socket(spec.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        ArgumentNullException.ThrowIfNull(spec);
+        var endPoint = listenAddress is not null && (spec.EndPoint.Address.Equals(System.Net.IPAddress.Any) || spec.EndPoint.Address.Equals(System.Net.IPAddress.IPv6Any))
+            ? new System.Net.IPEndPoint(listenAddress, spec.EndPoint.Port)
+            : spec.EndPoint;
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            if (spec.EndPoint.AddressFamily == AddressFamily.InterNetworkV6 && spec.EndPoint.Address.Equals(System.Net.IPAddress.IPv6Any))
+            if (endPoint.AddressFamily == AddressFamily.InterNetworkV6 && endPoint.Address.Equals(System.Net.IPAddress.IPv6Any))
             {
                 socket.DualMode = true;
             }
@@ -48,7 +55,7 @@ internal sealed class BoundListener(
             {
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             }
-            socket.Bind(spec.EndPoint);
+            socket.Bind(endPoint);
             socket.Listen(1024);
             return socket;
         }

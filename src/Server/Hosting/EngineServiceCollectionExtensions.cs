@@ -9,10 +9,18 @@ namespace MailHost.Server.Hosting;
 /// <summary>Registers the mail engine: settings, TLS, listeners and the protocol handlers.</summary>
 public static class EngineServiceCollectionExtensions
 {
-    public static IServiceCollection AddMailHostEngine(this IServiceCollection services, string dataDir)
+    public static IServiceCollection AddMailHostEngine(this IServiceCollection services, string dataDir) =>
+        services.AddMailHostEngine(new DatabaseOptions(), dataDir);
+
+    public static IServiceCollection AddMailHostEngine(this IServiceCollection services, DatabaseOptions database, string dataDir)
     {
-        services.AddDbContextFactory<MailHostDbContext>(o => MailHostDatabase.Configure(o, dataDir));
-        services.AddDbContextFactory<LogsDbContext>(o => LogsDatabase.Configure(o, dataDir));
+        ArgumentNullException.ThrowIfNull(database);
+        services.AddDbContextFactory<MailHostDbContext>(o => MailHostDatabase.Configure(o, database, dataDir));
+        services.AddDbContextFactory<LogsDbContext>(o => LogsDatabase.Configure(o, database, dataDir));
+        if (database.IsPostgres)
+        {
+            Cluster.ClusterServiceCollectionExtensions.AddMailHostCluster(services, database.RequirePostgresConnectionString());
+        }
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SettingsChangeNotifier>();
         services.AddSingleton<SettingsService>();

@@ -19,7 +19,7 @@ public static class FirstRun
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
         var dataDir = options.FullDataDir;
-        using var db = new MailHostDbContext(MailHostDatabase.Options(dataDir));
+        using var db = new MailHostDbContext(MailHostDatabase.Options(options.Database, dataDir));
         if (db.ServerSettings.Any())
         {
             return null;
@@ -73,7 +73,7 @@ public static class FirstRun
         db.AdminUsers.Add(new AdminUser { UserName = "admin", PasswordHash = PasswordHasher.Hash(options.AdminPassword is { Length: > 0 } p ? p : generated!) });
         db.AuditLog.Add(new AdminAuditEntry { TimeUtc = DateTime.UtcNow, Actor = "first-run", Action = "seed", Entity = "all", NewValue = $"hostname={hostname}, port offset={offset}" });
         db.SaveChanges();
-        output.WriteLine($"MailHost: first run; created {Path.Combine(dataDir, "settings.db")} for {hostname}.");
+        output.WriteLine($"MailHost: first run; created {(options.Database.IsPostgres ? "the settings in PostgreSQL" : Path.Combine(dataDir, "settings.db"))} for {hostname}.");
         return generated;
     }
 
@@ -82,7 +82,7 @@ public static class FirstRun
     {
         ArgumentNullException.ThrowIfNull(options);
         var dataDir = options.FullDataDir;
-        using var db = new MailHostDbContext(MailHostDatabase.Options(dataDir));
+        using var db = new MailHostDbContext(MailHostDatabase.Options(options.Database, dataDir));
         var settings = db.ServerSettings.FirstOrDefault();
         var expiring = db.Certificates.Where(c => c.Name.StartsWith("default-")).AsEnumerable().Where(c => c.NotAfterUtc < DateTime.UtcNow.AddDays(30)).ToList();
         if (settings is null || expiring.Count == 0)

@@ -18,8 +18,12 @@ public sealed class ListenerManager(
     ConnectionTracker tracker,
     StatusFile statusFile,
     ILogger<ListenerManager> logger,
-    Logging.ActivityLog activity) : IHostedService, IAsyncDisposable
+    Logging.ActivityLog activity,
+    Microsoft.Extensions.Options.IOptions<MailHostOptions> options) : IHostedService, IAsyncDisposable
 {
+    private readonly System.Net.IPAddress? _listenAddress =
+        options.Value.ListenAddress is { Length: > 0 } a ? System.Net.IPAddress.Parse(a) : null;
+
     private readonly SemaphoreSlim _rebindLock = new(1, 1);
     private readonly Dictionary<ListenerKey, BoundListener> _bound = [];
     private readonly ConcurrentDictionary<int, string> _failures = new();
@@ -159,7 +163,7 @@ public sealed class ListenerManager(
     {
         try
         {
-            var socket = BoundListener.Bind(spec);
+            var socket = BoundListener.Bind(spec, _listenAddress);
             var listener = new BoundListener(spec, socket, settings, _handlers, tls, tracker, logger, activity, _shutdown.Token);
             lock (_bound)
             {

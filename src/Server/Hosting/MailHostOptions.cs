@@ -25,5 +25,20 @@ public sealed class MailHostOptions
     /// <summary>How often log retention (ServerSettings.LogRetentionDays/Megabytes) is enforced on logs.db.</summary>
     public int LogRetentionIntervalSeconds { get; set; } = 300;
 
+    /// <summary>"MailHost:Database": SQLite in the data folder (default) or one PostgreSQL database shared by several nodes.</summary>
+    public Shared.Data.DatabaseOptions Database { get; set; } = new();
+
+    /// <summary>
+    /// Node-local: listeners whose bind address is "any" bind to this address instead, so several nodes
+    /// can share one machine (tests) and a multi-homed host can pin one address. Empty: bind as configured.
+    /// </summary>
+    public string? ListenAddress { get; set; }
+
+    /// <summary>This node's name in the Nodes table (PostgreSQL only); default: the host name, plus ListenAddress when set.</summary>
+    public string? NodeName { get; set; }
+
     public string FullDataDir => Path.GetFullPath(DataDir);
+
+    public string EffectiveNodeName =>
+        NodeName is { Length: > 0 } n ? n : ListenAddress is { Length: > 0 } a ? $"{Environment.MachineName}@{a}" : Environment.MachineName;
 }

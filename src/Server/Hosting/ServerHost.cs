@@ -1,5 +1,6 @@
 using MailHost.Admin.Web;
 using MailHost.Server.AdminConsole;
+using MailHost.Server.Cluster;
 using MailHost.Server.Settings;
 using MailHost.Shared.Data;
 using Microsoft.AspNetCore.DataProtection;
@@ -76,8 +77,16 @@ public static class ServerHost
 
         builder.Services.AddMailHostSerilog(dataDir);
 
-        MailHostDatabase.Migrate(dataDir);
-        LogsDatabase.Migrate(dataDir);
+        if (options.Database.IsPostgres)
+        {
+            // Settings, logs and the cluster tables, all in the shared database.
+            Shared.Postgres.ClusterDatabase.MigrateAll(options.Database, dataDir);
+        }
+        else
+        {
+            MailHostDatabase.Migrate(dataDir);
+            LogsDatabase.Migrate(dataDir);
+        }
         var password = FirstRun.Seed(options, output);
         if (password is not null)
         {
@@ -85,10 +94,23 @@ public static class ServerHost
             output.WriteLine("MailHost: this password is shown only once; change it in the console.");
         }
         FirstRun.RenewSelfSigned(options);
+        if (options.Database.IsPostgres)
+        {
+            // Before the certificate store first loads: this node's certs/ gets the files other nodes made.
+            using var cluster = new Shared.Postgres.ClusterDbContext(Shared.Postgres.ClusterDatabase.Options(options.Database.RequirePostgresConnectionString()));
+            Cluster.SharedCertificateFiles.SyncAsync(cluster, dataDir, CancellationToken.None).GetAwaiter().GetResult();
+        }
 
         builder.Services.Configure<MailHostOptions>(builder.Configuration.GetSection(MailHostOptions.Section));
-        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir, "keys")));
-        builder.Services.AddMailHostEngine(dataDir);
+        if (options.Database.IsPostgres)
+        {
+            builder.Services.AddSharedDataProtection();
+        }
+        else
+        {
+            builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir, "keys")));
+        }
+        builder.Services.AddMailHostEngine(options.Database, dataDir);
         Acme.AcmeServiceCollectionExtensions.AddMailHostAcme(builder.Services, builder.Configuration);
         builder.Services.AddMailHostAdmin();
         builder.Services.AddMailHostConsoleBackend();
@@ -99,6 +121,12 @@ public static class ServerHost
             app.Logger.LogWarning("Data folder {DataDir} was readable by other users: set {Count} paths to 0700/0600 (first: {First})", dataDir, tightened.Count, tightened[0]);
         }
         app.Services.GetRequiredService<DataFolderLock>();
+        if (options.Database.IsPostgres)
+        {
+            // Make (or load) the shared key ring now, before any request: a node that made its own first
+            // key in parallel with another would not read the other's cookies until its ring refreshes.
+            app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("MailHost.Startup").Protect("ready");
+        }
         app.UseMailHostRequestLogging();
         // The first snapshot must exist before listeners bind.
         app.Services.GetRequiredService<SettingsSnapshotProvider>().ReloadAsync(CancellationToken.None).GetAwaiter().GetResult();

@@ -58,7 +58,8 @@ public sealed class LogRetentionJob(
             deleted += await db.TlsLog.Where(e => e.TimeUtc < cutoff).ExecuteDeleteAsync(cancellationToken);
             deleted += await db.HourBuckets.Where(e => e.HourUtc < cutoff.AddHours(-1)).ExecuteDeleteAsync(cancellationToken);
         }
-        if (megabytes > 0)
+        // The size limit measures SQLite pages; a shared PostgreSQL database is sized by its admin.
+        if (megabytes > 0 && db.Database.IsSqlite())
         {
             var limit = megabytes * 1024L * 1024;
             // A few rounds: each deletes the oldest share of rows that should bring the used pages to 90 % of the limit.
@@ -73,10 +74,13 @@ public sealed class LogRetentionJob(
                 deleted += await DeleteOldestAsync(db, share, cancellationToken);
             }
         }
-        if (deleted > 0)
+        if (deleted > 0 && db.Database.IsSqlite())
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA incremental_vacuum;", cancellationToken);
             await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken);
+        }
+        if (deleted > 0)
+        {
             LogRetentionMessages.Trimmed(logger, deleted, days, megabytes);
         }
         return deleted;

@@ -25,7 +25,7 @@ public sealed class ExternalServer : IAsyncDisposable
     public TimeSpan StartupTime { get; private set; }
     public StringWriter Output { get; } = new();
 
-    public static async Task<ExternalServer> StartAsync(string dataDir, IReadOnlyDictionary<string, int> ports, IDictionary<string, string>? environment = null)
+    public static async Task<ExternalServer> StartAsync(string dataDir, IReadOnlyDictionary<string, int> ports, IDictionary<string, string>? environment = null, IEnumerable<string>? extraArguments = null)
     {
         var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "mailhost"))
         {
@@ -34,6 +34,11 @@ public sealed class ExternalServer : IAsyncDisposable
             RedirectStandardError = true,
         };
         foreach (var a in new[] { $"--MailHost:DataDir={dataDir}", $"--MailHost:Hostname={TestDataDir.Hostname}", "--MailHost:RevisionPollMilliseconds=200", "--urls=http://127.0.0.1:0", "--MailHost:DnsServers=127.0.0.1:9" })
+        {
+            psi.ArgumentList.Add(a);
+        }
+        // Later arguments win: a test can override the defaults above.
+        foreach (var a in extraArguments ?? [])
         {
             psi.ArgumentList.Add(a);
         }
