@@ -18,7 +18,7 @@ public static class CsvExportEndpoints
     {
         app.MapGet("/export/delivery.csv", (HttpContext context, IDbContextFactory<LogsDbContext> dbFactory) =>
             WriteAsync(context, dbFactory, "delivery", "time_utc,message_id,sender,recipient,size,result,reason,remote_host,tls_version,cipher,queue_id,auth_user,tls_policy,detail",
-                (db, filter) => filter.Apply(db.DeliveryLog.AsNoTracking()).OrderByDescending(e => e.Id).Take(MaxRows).AsAsyncEnumerable().Select(e =>
+                (db, filter) => filter.ApplySenderAuth(filter.Apply(db.DeliveryLog.AsNoTracking()), db.MailAuthResults.AsNoTracking()).OrderByDescending(e => e.Id).Take(MaxRows).AsAsyncEnumerable().Select(e =>
                     Row(e.TimeUtc, e.MessageId, e.Sender, e.Recipient, e.Size.ToString(CultureInfo.InvariantCulture), e.Result, e.Reason, e.RemoteHost, e.TlsVersion, e.Cipher, e.QueueId, e.AuthUser, e.TlsPolicy, e.Detail))))
             .RequireAuthorization();
         app.MapGet("/export/tls.csv", (HttpContext context, IDbContextFactory<LogsDbContext> dbFactory) =>
@@ -61,6 +61,7 @@ public static class CsvExportEndpoints
             Text = query["q"].ToString(),
             Result = query["result"].ToString(),
             TlsVersion = query["tls"].ToString(),
+            SenderAuth = query["auth"].ToString(),
         };
     }
 

@@ -14,6 +14,40 @@ public sealed class LogFilter
     public string Result { get; set; } = "";
     public string TlsVersion { get; set; } = "";
 
+    /// <summary>Delivery log only: messages whose sender-authentication verdict matches (see <see cref="SenderAuthChoices"/>).</summary>
+    public string SenderAuth { get; set; } = "";
+
+    /// <summary>The values of <see cref="SenderAuth"/> and what they mean.</summary>
+    public static readonly IReadOnlyList<(string Value, string Label)> SenderAuthChoices =
+    [
+        ("checked", "checked"),
+        ("dmarc:pass", "DMARC pass"),
+        ("dmarc:fail", "DMARC fail"),
+        ("spf:fail", "SPF fail"),
+        ("dkim:fail", "DKIM fail"),
+        ("refused", "refused or deferred for it"),
+        ("junk", "delivered to Junk"),
+    ];
+
+    /// <summary>Keeps the delivery rows whose message has a verdict matching <see cref="SenderAuth"/> (joined on the queue id).</summary>
+    public IQueryable<DeliveryLogEntry> ApplySenderAuth(IQueryable<DeliveryLogEntry> query, IQueryable<MailAuthResultEntry> verdicts)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(verdicts);
+        var matching = SenderAuth switch
+        {
+            "" => null,
+            "dmarc:pass" => verdicts.Where(v => v.Dmarc == "pass"),
+            "dmarc:fail" => verdicts.Where(v => v.Dmarc == "fail"),
+            "spf:fail" => verdicts.Where(v => v.Spf == "fail" || v.Spf == "softfail"),
+            "dkim:fail" => verdicts.Where(v => v.Dkim.Contains(" fail") && !v.Dkim.Contains(" pass")),
+            "refused" => verdicts.Where(v => v.Disposition == MailAuthDispositions.Rejected || v.Disposition == MailAuthDispositions.Deferred),
+            "junk" => verdicts.Where(v => v.Disposition == MailAuthDispositions.Junk),
+            _ => verdicts,
+        };
+        return matching is null ? query : query.Where(e => e.QueueId != "" && matching.Select(v => v.QueueId).Contains(e.QueueId));
+    }
+
     public IQueryable<DeliveryLogEntry> Apply(IQueryable<DeliveryLogEntry> query)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -74,5 +108,6 @@ public sealed class LogFilter
             Text.Length > 0 ? "q=" + Uri.EscapeDataString(Text) : null,
             Result.Length > 0 ? "result=" + Uri.EscapeDataString(Result) : null,
             TlsVersion.Length > 0 ? "tls=" + Uri.EscapeDataString(TlsVersion) : null,
+            SenderAuth.Length > 0 ? "auth=" + Uri.EscapeDataString(SenderAuth) : null,
         }.Where(p => p is not null));
 }

@@ -25,6 +25,12 @@ public sealed record LogDaySummary(
     IReadOnlyList<NameCount> TlsVersions,
     IReadOnlyList<NameCount> Ciphers);
 
+/// <summary>One UTC day's sender-authentication counts: messages per "spf:pass", "dkim:fail", "dmarc:none" … key.</summary>
+public sealed record MailAuthDay(DateOnly Day, IReadOnlyDictionary<string, long> Counts)
+{
+    public long Of(string check, string result) => Counts.GetValueOrDefault($"{check}:{result}");
+}
+
 /// <summary>
 /// Reads the log writer's hourly buckets (logs.db), never the log rows: a refresh costs at most 24
 /// bucket rows per key whatever the traffic.
@@ -80,5 +86,17 @@ public sealed class LogStatistics(IDbContextFactory<LogsDbContext> dbFactory, Ti
         return new TlsUsage(
             [.. groups.Where(g => g.Kind == Tls).Select(g => new ListenerVersionCount(g.Listener, g.Key, g.Count))],
             [.. groups.Where(g => g.Kind == Cipher).Select(g => new ListenerCipherCount(g.Listener, g.Key, g.Count))]);
+    }
+
+    /// <summary>Sender-authentication results per UTC day, newest first, for the last <paramref name="days"/> days (days without checks left out).</summary>
+    public async Task<IReadOnlyList<MailAuthDay>> MailAuthByDayAsync(int days = 7, CancellationToken cancellationToken = default)
+    {
+        var today = Now.Date;
+        var from = DateTime.SpecifyKind(today.AddDays(1 - days), DateTimeKind.Utc);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.HourBuckets.AsNoTracking().Where(b => b.HourUtc >= from && b.Kind == "mailauth")
+            .Select(b => new { b.HourUtc, b.Key, b.Count }).ToListAsync(cancellationToken);
+        return [.. rows.GroupBy(r => DateOnly.FromDateTime(r.HourUtc)).OrderByDescending(g => g.Key)
+            .Select(g => new MailAuthDay(g.Key, g.GroupBy(r => r.Key).ToDictionary(k => k.Key, k => k.Sum(r => r.Count), StringComparer.Ordinal)))];
     }
 }

@@ -17,7 +17,7 @@ public static partial class CliApp
           alias add|list|remove ADDRESS [TARGET,…]
           listener list | listener set NAME [--port N] [--address A] [--tls none|optional|required|implicit] [--enabled yes|no] [--auth yes|no] [--policy NAME]
           iprange list | iprange add NAME CIDR|LOWER-UPPER [flags] | iprange set NAME [flags] | iprange remove NAME
-              flags: --priority N --smtp --imap --pop3 --auth --require-tls-auth --relay --local-delivery --never-ban (each yes|no) --expires DATE
+              flags: --priority N --smtp --imap --pop3 --auth --require-tls-auth --relay --local-delivery --never-ban --verify-sender-auth (each yes|no, on|off) --expires DATE
           tls policy list | tls policy set NAME [--preset modern|intermediate|legacy] [--tls10 --tls11 --tls12 --tls13 yes|no] [--ciphers LIST] [--tls13-suites LIST]
           cert list | cert import NAME FILE [--password P] [--default] | cert self-signed NAME HOST [--rsa] [--default]
           cert acme add NAME --domain D [--domain D…] --directory URL|letsencrypt|letsencrypt-staging --email E [--challenge http-01|tls-alpn-01] [--key ecdsa|rsa|both] [--default] [--agree-tos]

@@ -1,6 +1,5 @@
 using MailHost.Server.Dns;
 using MailHost.Server.MailAuth;
-using Microsoft.EntityFrameworkCore;
 
 namespace MailHost.Server.Cli;
 
@@ -14,21 +13,18 @@ internal static class DnsCommands
             throw new CliUsageException("dns verbs: show");
         }
         var domain = c.Arg(2, "domain").TrimEnd('.').ToLowerInvariant();
-        string hostname;
-        List<DkimKey> keys;
+        DomainDnsReport report;
         await using (var db = await c.DbAsync())
         {
-            hostname = (await db.ServerSettings.SingleAsync()).Hostname;
-            keys = await db.DkimKeys.Where(k => k.Domain == domain && k.Active).OrderBy(k => k.Selector).ToListAsync();
+            report = await DomainDnsReport.BuildAsync(c.Services.GetRequiredService<IDnsResolver>(), db, domain, CancellationToken.None);
         }
-        var dns = c.Services.GetRequiredService<IDnsResolver>();
-        var records = await PublishedRecords.CheckAsync(dns, domain, hostname, keys, CancellationToken.None);
+        var records = report.Records;
         foreach (var r in records)
         {
             c.Output.WriteLine($"{r.Kind,-8} {(r.Ok ? "OK " : "FIX")}  {r.Name}. {r.Type} {(r.Type == "TXT" ? $"\"{r.Value}\"" : r.Value)}");
             c.Output.WriteLine($"{"",-8}      {r.Check}");
         }
-        if (keys.Count == 0)
+        if (!report.HasDkimKey)
         {
             c.Output.WriteLine($"DKIM     FIX  no active DKIM key for {domain}: mailhost dkim generate {domain} --active");
         }

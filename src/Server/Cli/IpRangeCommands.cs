@@ -13,12 +13,12 @@ internal static class IpRangeCommands
                 await using (var db = await c.DbAsync())
                 {
                     var rows = await db.IpRanges.OrderByDescending(r => r.Priority).ThenBy(r => r.Name).ToListAsync();
-                    TablePrinter.Print(c.Output, ["NAME", "PRIORITY", "RANGE", "SMTP", "IMAP", "POP3", "AUTH", "TLS-FOR-AUTH", "RELAY", "LOCAL", "NEVER-BAN", "EXPIRES"], rows.Select(r => new[]
+                    TablePrinter.Print(c.Output, ["NAME", "PRIORITY", "RANGE", "SMTP", "IMAP", "POP3", "AUTH", "TLS-FOR-AUTH", "RELAY", "LOCAL", "NEVER-BAN", "VERIFY-SENDER-AUTH", "EXPIRES"], rows.Select(r => new[]
                     {
                         r.Name, r.Priority.ToString(CultureInfo.InvariantCulture), r.UpperAddress.Length == 0 ? r.LowerAddress : $"{r.LowerAddress}-{r.UpperAddress}",
                         TablePrinter.YesNo(r.AllowSmtp), TablePrinter.YesNo(r.AllowImap), TablePrinter.YesNo(r.AllowPop3), TablePrinter.YesNo(r.AllowAuth),
                         TablePrinter.YesNo(r.RequireTlsForAuth), TablePrinter.YesNo(r.AllowRelay), TablePrinter.YesNo(r.AllowLocalDeliveryWithoutAuth),
-                        TablePrinter.YesNo(r.NeverBan), r.ExpiresUtc?.ToString("u", CultureInfo.InvariantCulture) ?? "",
+                        TablePrinter.YesNo(r.NeverBan), TablePrinter.YesNo(r.VerifySenderAuthentication), r.ExpiresUtc?.ToString("u", CultureInfo.InvariantCulture) ?? "",
                     }));
                 }
                 return 0;
@@ -85,6 +85,7 @@ internal static class IpRangeCommands
         r.AllowRelay = c.BoolFlag("relay") ?? r.AllowRelay;
         r.AllowLocalDeliveryWithoutAuth = c.BoolFlag("local-delivery") ?? r.AllowLocalDeliveryWithoutAuth;
         r.NeverBan = c.BoolFlag("never-ban") ?? r.NeverBan;
+        r.VerifySenderAuthentication = c.BoolFlag("verify-sender-auth") ?? r.VerifySenderAuthentication;
         if (c.Flag("expires") is { } expires)
         {
             r.ExpiresUtc = expires is "never" or "" ? null

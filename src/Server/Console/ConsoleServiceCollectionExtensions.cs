@@ -14,6 +14,7 @@ public static class ConsoleServiceCollectionExtensions
         services.AddSingleton<ICertificateAdmin, ConsoleCertificateAdmin>();
         services.AddSingleton<IAdminAccounts, ConsoleAdminAccounts>();
         services.AddSingleton<IDkimAdmin, ConsoleDkimAdmin>();
+        services.AddSingleton<IDnsRecordsCheck, ConsoleDnsRecordsCheck>();
         services.AddSingleton<IDiskStatus, ConsoleDiskStatus>();
         services.AddSingleton<INodeDirectory, ConsoleNodeDirectory>();
         return services;

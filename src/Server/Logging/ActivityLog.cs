@@ -42,6 +42,20 @@ public sealed class ActivityLog(IDbContextFactory<LogsDbContext> dbFactory, IOpt
         _pending.TryAdd(Escaped(entry), important);
     }
 
+    /// <summary>A sender-authentication verdict; failures and refusals are admin-relevant.</summary>
+    public void Add(MailAuthResultEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        _pending.TryAdd(Escaped(entry), entry.Disposition != MailAuthDispositions.Delivered || entry.Dmarc == "fail");
+    }
+
+    private static MailAuthResultEntry Escaped(MailAuthResultEntry e)
+    {
+        (e.MessageId, e.Helo, e.MailFromDomain, e.FromDomain, e.Dkim, e.Policy, e.RejectReason) =
+            (LogText.Escape(e.MessageId), LogText.Escape(e.Helo), LogText.Escape(e.MailFromDomain), LogText.Escape(e.FromDomain), LogText.Escape(e.Dkim), LogText.Escape(e.Policy), LogText.Escape(e.RejectReason));
+        return e;
+    }
+
     // Sender, recipient, reason and user names come from clients: no control character reaches the log store raw.
     private static DeliveryLogEntry Escaped(DeliveryLogEntry e)
     {

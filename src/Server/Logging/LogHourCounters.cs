@@ -13,9 +13,19 @@ public static class LogHourCounters
     public const string Tls = "tls";
     public const string Cipher = "cipher";
 
+    /// <summary>Sender authentication per message: Key = "spf:pass", "dkim:fail", "dmarc:none" … (the dashboard's pass/fail per day).</summary>
+    public const string MailAuth = "mailauth";
+
     /// <summary>The bucket key of a connection's TLS version ("none" for plaintext, "failed"/"starttls failed" for failed handshakes).</summary>
     public static string TlsKey(TlsLogEntry e) =>
         e.TlsVersion.Length > 0 ? e.TlsVersion : e.Handshake is TlsHandshakeStates.Failed or TlsHandshakeStates.StartTlsFailed ? e.Handshake : "none";
+
+    /// <summary>A message counts as DKIM pass when any signature passed, fail when one failed and none passed, none without signatures.</summary>
+    public static string DkimKey(string dkim)
+    {
+        var results = MailAuthDkimEntries.Parse(dkim).Select(e => e.Result).ToList();
+        return results.Count == 0 ? "none" : results.Contains("pass") ? "pass" : results.Contains("fail") ? "fail" : results[0];
+    }
 
     public static async Task AddAsync(LogsDbContext db, IEnumerable<object> batch, CancellationToken cancellationToken)
     {
@@ -32,6 +42,11 @@ public static class LogHourCounters
             {
                 case DeliveryLogEntry d:
                     Count(d.TimeUtc, Delivery, "", d.Result);
+                    break;
+                case MailAuthResultEntry m:
+                    Count(m.TimeUtc, MailAuth, "", "spf:" + m.Spf);
+                    Count(m.TimeUtc, MailAuth, "", "dkim:" + DkimKey(m.Dkim));
+                    Count(m.TimeUtc, MailAuth, "", "dmarc:" + m.Dmarc);
                     break;
                 case TlsLogEntry t:
                     Count(t.TimeUtc, Tls, t.Listener, TlsKey(t));

@@ -56,6 +56,7 @@ public sealed class LogRetentionJob(
             var cutoff = time.GetUtcNow().UtcDateTime.AddDays(-days);
             deleted += await db.DeliveryLog.Where(e => e.TimeUtc < cutoff).ExecuteDeleteAsync(cancellationToken);
             deleted += await db.TlsLog.Where(e => e.TimeUtc < cutoff).ExecuteDeleteAsync(cancellationToken);
+            deleted += await db.MailAuthResults.Where(e => e.TimeUtc < cutoff).ExecuteDeleteAsync(cancellationToken);
             deleted += await db.HourBuckets.Where(e => e.HourUtc < cutoff.AddHours(-1)).ExecuteDeleteAsync(cancellationToken);
         }
         // The size limit measures SQLite pages; a shared PostgreSQL database is sized by its admin.
@@ -108,6 +109,12 @@ public sealed class LogRetentionJob(
         {
             var below = await db.TlsLog.OrderBy(e => e.Id).Skip((int)Math.Min(int.MaxValue, Math.Ceiling(connections * share)) - 1).Select(e => e.Id).FirstAsync(cancellationToken);
             deleted += await db.TlsLog.Where(e => e.Id <= below).ExecuteDeleteAsync(cancellationToken);
+        }
+        var verdicts = await db.MailAuthResults.LongCountAsync(cancellationToken);
+        if (verdicts > 0)
+        {
+            var below = await db.MailAuthResults.OrderBy(e => e.Id).Skip((int)Math.Min(int.MaxValue, Math.Ceiling(verdicts * share)) - 1).Select(e => e.Id).FirstAsync(cancellationToken);
+            deleted += await db.MailAuthResults.Where(e => e.Id <= below).ExecuteDeleteAsync(cancellationToken);
         }
         return deleted;
     }

@@ -204,7 +204,8 @@ internal sealed partial class SmtpSession
         }
         if (await CheckSenderAuthenticationAsync(transaction, writer, cancellationToken) is { } authRefusal)
         {
-            await RefuseMessageAsync(transaction, authRefusal, "sender authentication (SPF/DKIM/DMARC)", writer.Size);
+            // The spool id and Message-ID tie the refusal to its recorded verdict (delivery log, trace page).
+            await RefuseMessageAsync(transaction, authRefusal, "sender authentication (SPF/DKIM/DMARC)", writer.Size, writer.Id, writer.MessageIdHeader ?? "");
             return;
         }
         try
@@ -269,11 +270,11 @@ internal sealed partial class SmtpSession
         return DiskSpaceGuard.IsOutOfSpace(ex) ? SmtpReplies.InsufficientStorage : SmtpReplies.LocalError;
     }
 
-    private async Task RefuseMessageAsync(SmtpTransaction transaction, SmtpReply reply, string reason, long size)
+    private async Task RefuseMessageAsync(SmtpTransaction transaction, SmtpReply reply, string reason, long size, string queueId = "", string messageId = "")
     {
         foreach (var recipient in transaction.Recipients)
         {
-            LogDelivery(transaction, recipient.Address, "", "", size, "refused", $"{reply.Code} {reply.Enhanced} {reply.Text}", reason);
+            LogDelivery(transaction, recipient.Address, queueId, messageId, size, "refused", $"{reply.Code} {reply.Enhanced} {reply.Text}", reason);
         }
         SmtpLog.MessageRefused(_services.Logger, _connection.RemoteEndPoint.ToString(), reason);
         if (transaction.Chunks is { } chunks)

@@ -28,6 +28,8 @@ internal sealed partial class SmtpSession
             }, cancellationToken);
             var verdict = MailAuthVerdict.Decide(report, _services.MailAuthOptions);
             MailAuthLog.Checked(_services.Logger, _connection.RemoteEndPoint.ToString(), transaction.Sender, report.Summary, verdict.Reason);
+            // Every verdict is kept (logs.db): the delivery log, the trace page, the dashboard and the DMARC reports read it.
+            _services.Activity.Add(MailAuthRecord.Create(report, verdict, writer.Id, writer.MessageIdHeader ?? "", _services.Time.GetUtcNow().UtcDateTime));
             if (verdict.Refuses)
             {
                 return new SmtpReply(verdict.Code, verdict.Enhanced, verdict.Text);

@@ -13,6 +13,7 @@ public class LogsDbContext(DbContextOptions<LogsDbContext> options) : DbContext(
     public DbSet<DeliveryLogEntry> DeliveryLog => Set<DeliveryLogEntry>();
     public DbSet<TlsLogEntry> TlsLog => Set<TlsLogEntry>();
     public DbSet<LogHourBucket> HourBuckets => Set<LogHourBucket>();
+    public DbSet<MailAuthResultEntry> MailAuthResults => Set<MailAuthResultEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -21,6 +22,9 @@ public class LogsDbContext(DbContextOptions<LogsDbContext> options) : DbContext(
         modelBuilder.Entity<DeliveryLogEntry>().HasIndex(e => e.MessageId);
         modelBuilder.Entity<DeliveryLogEntry>().HasIndex(e => e.QueueId);
         modelBuilder.Entity<TlsLogEntry>().HasIndex(e => e.TimeUtc);
+        modelBuilder.Entity<MailAuthResultEntry>().HasIndex(e => e.TimeUtc);
+        modelBuilder.Entity<MailAuthResultEntry>().HasIndex(e => e.QueueId);
+        modelBuilder.Entity<MailAuthResultEntry>().HasIndex(e => e.MessageId);
         modelBuilder.Entity<LogHourBucket>().HasIndex(b => new { b.HourUtc, b.Kind, b.Listener, b.Key }).IsUnique();
     }
 }

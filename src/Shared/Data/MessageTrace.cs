@@ -51,4 +51,17 @@ public static class MessageTrace
             .OrderBy(e => e.Id).Take(MaxRows).ToListAsync(cancellationToken);
         return [.. rows.OrderBy(r => r.TimeUtc).ThenBy(r => r.Id).Select(r => new TraceStep(bounces.Contains(r.QueueId) && r.Result != "dsn" ? "bounce/DSN" : StageOf(r), r))];
     }
+
+    /// <summary>The sender-authentication verdicts recorded for the traced message(s), by the queue ids and Message-IDs of the steps.</summary>
+    public static async Task<IReadOnlyList<MailAuthResultEntry>> VerdictsAsync(LogsDbContext db, IReadOnlyList<TraceStep> steps, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(steps);
+        var queueIds = steps.Select(s => s.Row.QueueId).Where(q => q.Length > 0).Distinct().ToList();
+        if (queueIds.Count == 0)
+        {
+            return [];
+        }
+        return await db.MailAuthResults.AsNoTracking().Where(v => queueIds.Contains(v.QueueId)).OrderBy(v => v.Id).Take(50).ToListAsync(cancellationToken);
+    }
 }

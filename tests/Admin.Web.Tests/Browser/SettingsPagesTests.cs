@@ -124,17 +124,21 @@ public sealed class SettingsPagesTests(ConsoleFixture fixture) : IClassFixture<C
         await page.FillAsync("#r-expires", "2099-01-01T00:00");
         await page.CheckAsync("#r-never-ban");
         await page.CheckAsync("#r-relay");
+        await Assertions.Expect(page.Locator(".mh-flag:has(#r-verify-sender-auth) .mh-help")).ToContainTextAsync("SPF, DKIM and DMARC");
+        await page.CheckAsync("#r-verify-sender-auth");
         await page.ClickAsync("#save-range");
         await Assertions.Expect(page.Locator("#ranges-grid [data-range='Partner v6']")).ToBeVisibleAsync();
         await ConsolePages.EventuallyAsync(() => fixture.Server.Snapshot.Current.IpRanges.Any(r => r.Name == "Partner v6"));
 
         var range = fixture.Server.Snapshot.Current.IpRanges.Single(r => r.Name == "Partner v6");
         Assert.True(range.NeverBan);
+        Assert.True(range.VerifySenderAuthentication);
         Assert.Equal(new DateTime(2099, 1, 1), range.ExpiresUtc);
         await page.FillAsync("#test-address", "2001:db8:1::15");
         await page.ClickAsync("#test-button");
         await Assertions.Expect(page.Locator("#test-result")).ToContainTextAsync("'Partner v6'");
         await Assertions.Expect(page.Locator("#test-result")).ToContainTextAsync("never ban");
+        await Assertions.Expect(page.Locator("#test-result")).ToContainTextAsync("verify sender auth");
         await page.FillAsync("#test-address", "2001:db8:1::20");
         await page.ClickAsync("#test-button");
         await Assertions.Expect(page.Locator("#test-result")).ToContainTextAsync("'Internet (IPv6)'");

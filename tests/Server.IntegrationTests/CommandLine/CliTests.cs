@@ -95,6 +95,17 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IpRange_VerifySenderAuth_OnOff_SavedAndListed()
+    {
+        Assert.Equal(0, (await RunAsync("", "iprange", "add", "internet-a", "203.0.113.0/24", "--verify-sender-auth", "on")).Code);
+        Assert.Matches(@"internet-a\s+\S+\s+203\.0\.113\.0/24(\s+\S+){8}\s+yes", (await RunAsync("", "iprange", "list")).Out);
+        Assert.Contains("VERIFY-SENDER-AUTH", (await RunAsync("", "iprange", "list")).Out, StringComparison.Ordinal);
+        Assert.Equal(0, (await RunAsync("", "iprange", "set", "internet-a", "--verify-sender-auth", "off")).Code);
+        Assert.Matches(@"internet-a\s+\S+\s+203\.0\.113\.0/24(\s+\S+){8}\s+no", (await RunAsync("", "iprange", "list")).Out);
+        Assert.Equal(2, (await RunAsync("", "iprange", "set", "internet-a", "--verify-sender-auth", "sometimes")).Code);
+    }
+
+    [Fact]
     public async Task Status_WithoutRunningServer_SaysSo()
     {
         var status = await RunAsync("", "status");

@@ -15,5 +15,7 @@ public static class RangeFlags
         new("r-relay", "Relay without authentication", "May send mail to any domain without logging in: only for your own servers, never the internet.", r => r.AllowRelay, (r, v) => r.AllowRelay = v),
         new("r-local", "Local delivery without authentication", "May deliver to this server's own domains without logging in, as other mail servers do.", r => r.AllowLocalDeliveryWithoutAuth, (r, v) => r.AllowLocalDeliveryWithoutAuth = v),
         new("r-never-ban", "Never ban", "Failed logins from here never lead to an automatic ban (keep for your own network).", r => r.NeverBan, (r, v) => r.NeverBan = v),
+        new("r-verify-sender-auth", "Verify sender authentication", "Check SPF, DKIM and DMARC on mail from unauthenticated senders here and apply the sender's DMARC policy: on for the internet, off for your own servers.",
+            r => r.VerifySenderAuthentication, (r, v) => r.VerifySenderAuthentication = v),
     ];
 }
