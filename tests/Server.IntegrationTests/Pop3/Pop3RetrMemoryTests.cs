@@ -1,4 +1,6 @@
 using System.Text;
+using MailHost.Server.IntegrationTests.Infrastructure;
+using MailHost.Server.IntegrationTests.Security;
 using MailHost.Server.IntegrationTests.Storage;
 using Xunit.Abstractions;
 
@@ -28,14 +30,14 @@ public sealed class Pop3RetrMemoryTests(MailServerFixture fixture, ITestOutputHe
         body = null;
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
-        var baseline = VmRssKb();
+        var baseline = ServerProcessMemory.RssKb(Environment.ProcessId);
         var peak = baseline;
         using var sampling = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
             while (!sampling.IsCancellationRequested)
             {
-                peak = Math.Max(peak, VmRssKb());
+                peak = Math.Max(peak, ServerProcessMemory.RssKb(Environment.ProcessId));
                 await Task.Delay(20);
             }
         });
@@ -61,7 +63,4 @@ public sealed class Pop3RetrMemoryTests(MailServerFixture fixture, ITestOutputHe
         // Generous: the streamed path needs a few 64 KB buffers; the old one ~3× the message per RETR.
         Assert.True(peak - baseline < 30 * 1024, $"VmRSS grew from {baseline} KB to {peak} KB");
     }
-
-    private static long VmRssKb() =>
-        long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 }

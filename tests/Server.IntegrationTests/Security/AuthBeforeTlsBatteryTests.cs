@@ -18,14 +18,14 @@ public sealed class AuthBeforeTlsBatteryTests(SecurityFixture fixture) : IClassF
 {
     private static readonly IPAddress MyComputer = IPAddress.Loopback;
     private static readonly string PlainAlice = SaslPlain.Encode("", "alice@example.com", SecurityWorld.Password);
-    private TestServer Server => fixture.Server;
+    private SecurityServer Server => fixture.Server;
 
     private static string B64(string s) => Convert.ToBase64String(Encoding.UTF8.GetBytes(s));
 
     [Fact]
-    public void Listeners_UnderTest_HaveOptionalStartTls_AndRangesAreAsExpected()
+    public async Task Listeners_UnderTest_HaveOptionalStartTls_AndRangesAreAsExpected()
     {
-        var snapshot = Server.Snapshot.Current;
+        var snapshot = await Server.LoadSnapshotAsync();
         Assert.Equal(TlsMode.StartTlsOptional, snapshot.Listeners.Single(l => l.Name == "smtp").TlsMode);
         Assert.Equal(TlsMode.StartTlsOptional, snapshot.Listeners.Single(l => l.Name == "imap-opt").TlsMode);
         Assert.Equal(TlsMode.StartTlsOptional, snapshot.Listeners.Single(l => l.Name == "pop3-opt").TlsMode);

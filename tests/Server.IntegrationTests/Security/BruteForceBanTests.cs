@@ -20,7 +20,7 @@ namespace MailHost.Server.IntegrationTests.Security;
 public sealed class BruteForceBanTests(SecurityFixture fixture) : IClassFixture<SecurityFixture>
 {
     private const int Attempts = 50;
-    private TestServer Server => fixture.Server;
+    private SecurityServer Server => fixture.Server;
 
     private enum Outcome
     {

@@ -49,10 +49,4 @@ public static class ImapAbuseServer
         }
         return client;
     }
-
-    public static long VmRssKb(int pid)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-    }
 }

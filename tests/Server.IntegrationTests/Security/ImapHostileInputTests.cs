@@ -70,7 +70,7 @@ public sealed class ImapHostileInputTests(ITestOutputHelper output)
         try
         {
             await Task.Delay(500);
-            var baseline = ImapAbuseServer.VmRssKb(server.ProcessId);
+            var baseline = ServerProcessMemory.RssKb(server.ProcessId);
             for (var i = 0; i < Connections; i++)
             {
                 var source = IPAddress.Parse(i % 2 == 0 ? "127.3.0.1" : "127.3.0.2");
@@ -91,7 +91,7 @@ public sealed class ImapHostileInputTests(ITestOutputHelper output)
                 Assert.Contains(lines, l => l.StartsWith("b BAD", StringComparison.Ordinal) || l.StartsWith("b NO", StringComparison.Ordinal));
             }
             var sent = results.Select(r => r.Written);
-            var loaded = ImapAbuseServer.VmRssKb(server.ProcessId);
+            var loaded = ServerProcessMemory.RssKb(server.ProcessId);
             output.WriteLine($"VmRSS before {baseline / 1024} MB, after {Connections} connections with {sent.Sum() / 1024 / 1024} MB of literal data pushed: {loaded / 1024} MB");
             // Before the fix the same 40 connections buffered 30 MB each (1.2 GB).
             Assert.True(loaded - baseline < 64 * 1024, $"VmRSS grew from {baseline} KB to {loaded} KB");

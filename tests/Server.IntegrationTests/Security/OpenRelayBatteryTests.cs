@@ -12,7 +12,7 @@ namespace MailHost.Server.IntegrationTests.Security;
 /// </summary>
 public sealed class OpenRelayBatteryTests(SecurityFixture fixture) : IClassFixture<SecurityFixture>
 {
-    private TestServer Server => fixture.Server;
+    private SecurityServer Server => fixture.Server;
 
     /// <summary>The text after "RCPT TO:" (brackets included when the trick needs them).</summary>
     public static TheoryData<string, string> RemoteTricks() => new()

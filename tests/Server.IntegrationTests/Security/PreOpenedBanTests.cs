@@ -19,7 +19,7 @@ public sealed class PreOpenedBanTests(SecurityFixture fixture) : IClassFixture<S
 {
     private const int Attackers = 10;
     private const int GuessesEach = 20;
-    private TestServer Server => fixture.Server;
+    private SecurityServer Server => fixture.Server;
 
     [Fact]
     public async Task PreOpenedConnections_GuessInParallel_AtMostLimitChecked_OthersClosed_OneBanRow()
@@ -38,7 +38,7 @@ public sealed class PreOpenedBanTests(SecurityFixture fixture) : IClassFixture<S
         var tried = await Task.WhenAll(attackers.Select(a => GuessAsync(a.Protocol, a.Client)));
         var total = tried.Sum();
         Assert.InRange(total, 1, SecurityWorld.AuthFailLimit);
-        Assert.True(Server.Services.GetRequiredService<AuthThrottle>().IsBanned(address));
+        Assert.True(await Server.IsBannedAsync(address));
 
         // The right password on a connection opened before the ban is never accepted.
         var reply = await TryAsync(async () => (await idleSmtp.SmtpAsync("AUTH PLAIN " + SaslPlain.Encode("", SecurityWorld.BruteUser, SecurityWorld.Password)))[^1]);
@@ -188,7 +188,7 @@ public sealed class AlternationBanTests(SecurityFixture fixture) : IClassFixture
             }
         }
         Assert.True(refused, "20 wrong guesses interleaved with own correct logins were never banned");
-        Assert.True(fixture.Server.Services.GetRequiredService<AuthThrottle>().IsBanned(address));
+        Assert.True(await fixture.Server.IsBannedAsync(address));
     }
 
     /// <summary>One AUTH PLAIN on a fresh SMTP connection; the reply code, or "greeting" when refused before AUTH.</summary>

@@ -103,7 +103,7 @@ public sealed class ResourceLimitTests(ITestOutputHelper output)
         {
             await using var server = await ExternalServer.StartAsync(dataDir, ports);
             await Task.Delay(500);
-            var baseline = VmRssKb(server.ProcessId);
+            var baseline = ServerProcessMemory.RssKb(server.ProcessId);
 
             // Per address: one over the limit from 127.1.1.1 on the submission listener gets 421 4.7.0.
             var perIp = new List<string>();
@@ -128,7 +128,7 @@ public sealed class ResourceLimitTests(ITestOutputHelper output)
             var refused = greetings.Count(g => g.StartsWith("421 4.7.0", StringComparison.Ordinal));
             Assert.Equal(listenerLimit, held);
             Assert.Equal(total - listenerLimit, refused);
-            var loaded = VmRssKb(server.ProcessId);
+            var loaded = ServerProcessMemory.RssKb(server.ProcessId);
             var perConnectionKb = (loaded - baseline) / (double)held;
             output.WriteLine($"{total} connections opened in {watch.Elapsed.TotalSeconds:0.0} s");
             output.WriteLine($"VmRSS idle {baseline / 1024} MB, with {held} idle connections {loaded / 1024} MB: {perConnectionKb:0.0} KB per connection");
@@ -165,11 +165,5 @@ public sealed class ResourceLimitTests(ITestOutputHelper output)
             c.Dispose();
         }
         clients.Clear();
-    }
-
-    private static long VmRssKb(int pid)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
     }
 }

@@ -58,16 +58,3 @@ public static class SecurityWorld
         db.Listeners.Add(new Listener { Name = "pop3-opt", Protocol = ListenerProtocol.Pop3, BindAddress = "127.0.0.1", Port = pop3OptPort, TlsMode = TlsMode.StartTlsOptional, IdleTimeoutSeconds = 600 });
     }
 }
-
-/// <summary>One server for a battery class.</summary>
-public sealed class SecurityFixture : IAsyncLifetime
-{
-    public TestServer Server { get; private set; } = null!;
-    public int ImapOptPort { get; } = FreePorts.Next();
-    public int Pop3OptPort { get; } = FreePorts.Next();
-
-    public async Task InitializeAsync() =>
-        Server = await TestServer.StartAsync(db => SecurityWorld.Seed(db, ImapOptPort, Pop3OptPort), "--applicationName=mailhost");
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
-}

@@ -16,7 +16,7 @@ public sealed class SmtpSmugglingBatteryTests(SecurityFixture fixture) : IClassF
 {
     private const string Smuggled = "MAIL FROM:<evil@attacker.test>\r\nRCPT TO:<victim@smuggled.test>\r\nDATA\r\nFrom: ceo@example.com\r\nSubject: smuggled\r\n\r\nsecond\r\n";
 
-    private TestServer Server => fixture.Server;
+    private SecurityServer Server => fixture.Server;
     private MessageSpool Spool => Server.Services.GetRequiredService<MessageSpool>();
 
     [Theory]

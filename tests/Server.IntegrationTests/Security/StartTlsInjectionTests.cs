@@ -15,7 +15,7 @@ namespace MailHost.Server.IntegrationTests.Security;
 public sealed class StartTlsInjectionTests(SecurityFixture fixture) : IClassFixture<SecurityFixture>
 {
     private static readonly string PlainAlice = SaslPlain.Encode("", "alice@example.com", SecurityWorld.Password);
-    private TestServer Server => fixture.Server;
+    private SecurityServer Server => fixture.Server;
 
     [Fact]
     public async Task Pop3_StlsWithPipelinedUser_Refused_AndUserDoesNotSurviveTls()
