@@ -65,6 +65,121 @@ namespace MailHost.Shared.Postgres.Migrations
                     b.ToTable("Accounts");
                 });
 
+            modelBuilder.Entity("MailHost.Shared.Entities.AcmeAccount", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("AccountUrl")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ContactEmail")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("DirectoryUrl")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PrivateKeyPem")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("TermsAccepted")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("TermsOfServiceUrl")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DirectoryUrl", "ContactEmail")
+                        .IsUnique();
+
+                    b.ToTable("AcmeAccounts");
+                });
+
+            modelBuilder.Entity("MailHost.Shared.Entities.AcmeCertificate", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AcmeAccountId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Challenge")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Domains")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("KeepKey")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("KeyType")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("LastAttemptUtc")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("LastError")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("MakeDefault")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("NextAttemptUtc")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<DateTime?>("NotAfterUtc")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<DateTime?>("NotBeforeUtc")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("PrivateKeyPem")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("RsaPrivateKeyPem")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AcmeAccountId");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("AcmeCertificates");
+                });
+
             modelBuilder.Entity("MailHost.Shared.Entities.AdminAuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -423,6 +538,9 @@ namespace MailHost.Shared.Postgres.Migrations
                     b.Property<int>("Order")
                         .HasColumnType("integer");
 
+                    b.Property<int>("OutboundDane")
+                        .HasColumnType("integer");
+
                     b.Property<int>("OutboundTls")
                         .HasColumnType("integer");
 
@@ -593,6 +711,17 @@ namespace MailHost.Shared.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("TlsPolicies");
+                });
+
+            modelBuilder.Entity("MailHost.Shared.Entities.AcmeCertificate", b =>
+                {
+                    b.HasOne("MailHost.Shared.Entities.AcmeAccount", "Account")
+                        .WithMany()
+                        .HasForeignKey("AcmeAccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Account");
                 });
 
             modelBuilder.Entity("MailHost.Shared.Entities.Listener", b =>

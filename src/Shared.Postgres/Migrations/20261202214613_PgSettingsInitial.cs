@@ -33,6 +33,25 @@ namespace MailHost.Shared.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "AcmeAccounts",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    DirectoryUrl = table.Column<string>(type: "text", nullable: false),
+                    ContactEmail = table.Column<string>(type: "text", nullable: false),
+                    TermsAccepted = table.Column<bool>(type: "boolean", nullable: false),
+                    TermsOfServiceUrl = table.Column<string>(type: "text", nullable: false),
+                    AccountUrl = table.Column<string>(type: "text", nullable: false),
+                    PrivateKeyPem = table.Column<string>(type: "text", nullable: false),
+                    CreatedUtc = table.Column<DateTime>(type: "timestamp without time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AcmeAccounts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AdminUsers",
                 columns: table => new
                 {
@@ -193,6 +212,7 @@ namespace MailHost.Shared.Postgres.Migrations
                     OutboundTls = table.Column<int>(type: "integer", nullable: false),
                     OutboundTls12 = table.Column<bool>(type: "boolean", nullable: false),
                     OutboundTls13 = table.Column<bool>(type: "boolean", nullable: false),
+                    OutboundDane = table.Column<int>(type: "integer", nullable: false),
                     Version = table.Column<Guid>(type: "uuid", nullable: false)
                 },
                 constraints: table =>
@@ -254,6 +274,40 @@ namespace MailHost.Shared.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "AcmeCertificates",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Name = table.Column<string>(type: "text", nullable: false),
+                    Domains = table.Column<string>(type: "text", nullable: false),
+                    AcmeAccountId = table.Column<int>(type: "integer", nullable: false),
+                    Challenge = table.Column<string>(type: "text", nullable: false),
+                    KeyType = table.Column<string>(type: "text", nullable: false),
+                    MakeDefault = table.Column<bool>(type: "boolean", nullable: false),
+                    State = table.Column<int>(type: "integer", nullable: false),
+                    NotBeforeUtc = table.Column<DateTime>(type: "timestamp without time zone", nullable: true),
+                    NotAfterUtc = table.Column<DateTime>(type: "timestamp without time zone", nullable: true),
+                    LastError = table.Column<string>(type: "text", nullable: false),
+                    LastAttemptUtc = table.Column<DateTime>(type: "timestamp without time zone", nullable: true),
+                    NextAttemptUtc = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    Failures = table.Column<int>(type: "integer", nullable: false),
+                    PrivateKeyPem = table.Column<string>(type: "text", nullable: false),
+                    RsaPrivateKeyPem = table.Column<string>(type: "text", nullable: false),
+                    KeepKey = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AcmeCertificates", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AcmeCertificates_AcmeAccounts_AcmeAccountId",
+                        column: x => x.AcmeAccountId,
+                        principalTable: "AcmeAccounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Listeners",
                 columns: table => new
                 {
@@ -286,6 +340,23 @@ namespace MailHost.Shared.Postgres.Migrations
                 name: "IX_Accounts_Address",
                 table: "Accounts",
                 column: "Address",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AcmeAccounts_DirectoryUrl_ContactEmail",
+                table: "AcmeAccounts",
+                columns: new[] { "DirectoryUrl", "ContactEmail" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AcmeCertificates_AcmeAccountId",
+                table: "AcmeCertificates",
+                column: "AcmeAccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AcmeCertificates_Name",
+                table: "AcmeCertificates",
+                column: "Name",
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -359,6 +430,9 @@ namespace MailHost.Shared.Postgres.Migrations
                 name: "Accounts");
 
             migrationBuilder.DropTable(
+                name: "AcmeCertificates");
+
+            migrationBuilder.DropTable(
                 name: "AdminUsers");
 
             migrationBuilder.DropTable(
@@ -390,6 +464,9 @@ namespace MailHost.Shared.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "ServerSettings");
+
+            migrationBuilder.DropTable(
+                name: "AcmeAccounts");
 
             migrationBuilder.DropTable(
                 name: "TlsPolicies");

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MailHost.Shared.Postgres.LogsMigrations
 {
     [DbContext(typeof(LogsDbContext))]
-    [Migration("20261202203604_PgLogsInitial")]
+    [Migration("20261202214621_PgLogsInitial")]
     partial class PgLogsInitial
     {
         /// <inheritdoc />
@@ -130,6 +130,102 @@ namespace MailHost.Shared.Postgres.LogsMigrations
                         .IsUnique();
 
                     b.ToTable("HourBuckets");
+                });
+
+            modelBuilder.Entity("MailHost.Shared.Entities.MailAuthResultEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Arc")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Disposition")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Dkim")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Dmarc")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("DmarcApplied")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("DmarcDkimAligned")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("DmarcPolicyDomain")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("DmarcRequested")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("DmarcSpfAligned")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("FromDomain")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Helo")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("MailFromDomain")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("QueueId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("RejectReason")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SourceIp")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Spf")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SpfHelo")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("TimeUtc")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId");
+
+                    b.HasIndex("QueueId");
+
+                    b.HasIndex("TimeUtc");
+
+                    b.ToTable("MailAuthResults");
                 });
 
             modelBuilder.Entity("MailHost.Shared.Entities.TlsLogEntry", b =>

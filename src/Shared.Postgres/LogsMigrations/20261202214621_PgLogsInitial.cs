@@ -56,6 +56,38 @@ namespace MailHost.Shared.Postgres.LogsMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "MailAuthResults",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TimeUtc = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    QueueId = table.Column<string>(type: "text", nullable: false),
+                    MessageId = table.Column<string>(type: "text", nullable: false),
+                    SourceIp = table.Column<string>(type: "text", nullable: false),
+                    Helo = table.Column<string>(type: "text", nullable: false),
+                    MailFromDomain = table.Column<string>(type: "text", nullable: false),
+                    FromDomain = table.Column<string>(type: "text", nullable: false),
+                    SpfHelo = table.Column<string>(type: "text", nullable: false),
+                    Spf = table.Column<string>(type: "text", nullable: false),
+                    Dkim = table.Column<string>(type: "text", nullable: false),
+                    Dmarc = table.Column<string>(type: "text", nullable: false),
+                    DmarcPolicyDomain = table.Column<string>(type: "text", nullable: false),
+                    DmarcRequested = table.Column<string>(type: "text", nullable: false),
+                    DmarcApplied = table.Column<string>(type: "text", nullable: false),
+                    DmarcSpfAligned = table.Column<bool>(type: "boolean", nullable: false),
+                    DmarcDkimAligned = table.Column<bool>(type: "boolean", nullable: false),
+                    Arc = table.Column<string>(type: "text", nullable: false),
+                    Policy = table.Column<string>(type: "text", nullable: false),
+                    Disposition = table.Column<string>(type: "text", nullable: false),
+                    RejectReason = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MailAuthResults", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "TlsLog",
                 columns: table => new
                 {
@@ -102,6 +134,21 @@ namespace MailHost.Shared.Postgres.LogsMigrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_MailAuthResults_MessageId",
+                table: "MailAuthResults",
+                column: "MessageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MailAuthResults_QueueId",
+                table: "MailAuthResults",
+                column: "QueueId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MailAuthResults_TimeUtc",
+                table: "MailAuthResults",
+                column: "TimeUtc");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_TlsLog_TimeUtc",
                 table: "TlsLog",
                 column: "TimeUtc");
@@ -115,6 +162,9 @@ namespace MailHost.Shared.Postgres.LogsMigrations
 
             migrationBuilder.DropTable(
                 name: "HourBuckets");
+
+            migrationBuilder.DropTable(
+                name: "MailAuthResults");
 
             migrationBuilder.DropTable(
                 name: "TlsLog");
