@@ -19,22 +19,7 @@ public sealed class AcmeInstaller(SettingsService settings, IOptions<MailHostOpt
         var path = CertificateFiles.Save(options.Value.FullDataDir, name, certificate, issued.Chain);
         await settings.UpdateAsync("acme", $"acme install {name}", (d, _) =>
         {
-            var entity = d.Certificates.FirstOrDefault(x => x.Name == name);
-            if (entity is null)
-            {
-                entity = new Certificate { Name = name };
-                d.Certificates.Add(entity);
-            }
-            entity.FilePath = path;
-            entity.Thumbprint = certificate.Thumbprint;
-            entity.HostNames = string.Join(",", CertificateFiles.HostNames(certificate));
-            entity.KeyAlgorithm = CertificateFiles.KeyAlgorithm(certificate);
-            entity.NotAfterUtc = certificate.NotAfter.ToUniversalTime();
-            if (makeDefault)
-            {
-                d.Certificates.ForEach(x => x.IsDefault = false);
-                entity.IsDefault = true;
-            }
+            CertificateRows.Upsert(d, name, path, certificate, makeDefault);
         }, cancellationToken);
     }
 }

@@ -52,22 +52,7 @@ internal static class CertCommands
         var makeDefault = c.Has("default");
         await c.Settings.UpdateAsync("cli", $"cert {name}", (d, _) =>
         {
-            var entity = d.Certificates.FirstOrDefault(x => x.Name == name);
-            if (entity is null)
-            {
-                entity = new Certificate { Name = name };
-                d.Certificates.Add(entity);
-            }
-            entity.FilePath = path;
-            entity.Thumbprint = certificate.Thumbprint;
-            entity.HostNames = string.Join(",", CertificateFiles.HostNames(certificate));
-            entity.KeyAlgorithm = CertificateFiles.KeyAlgorithm(certificate);
-            entity.NotAfterUtc = certificate.NotAfter.ToUniversalTime();
-            if (makeDefault)
-            {
-                d.Certificates.ForEach(x => x.IsDefault = false);
-                entity.IsDefault = true;
-            }
+            CertificateRows.Upsert(d, name, path, certificate, makeDefault);
         }, CancellationToken.None);
         c.Output.WriteLine($"certificate {name} ({certificate.Thumbprint}) saved; new TLS handshakes use it");
         return 0;

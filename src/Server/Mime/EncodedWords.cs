@@ -11,6 +11,9 @@ namespace MailHost.Server.Mime;
 /// </summary>
 public static class EncodedWords
 {
+    /// <summary>MimeKit finds legacy charsets (windows-1252, KOI8-R …) only through the code-pages provider; a test or tool that decodes before any host registered it would get mojibake.</summary>
+    static EncodedWords() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
     public static string Decode(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
