@@ -53,8 +53,8 @@ public sealed class ConsolePolishTests(ConsoleFixture fixture) : IClassFixture<C
         await ConsolePages.OpenAsync(page, Url, "/ip-ranges", "#ranges-grid");
         await page.ClickAsync("#add-range");
         var flags = page.Locator("#range-form .mh-flag");
-        await Assertions.Expect(flags).ToHaveCountAsync(8);
-        for (var i = 0; i < 8; i++)
+        await Assertions.Expect(flags).ToHaveCountAsync(9);
+        for (var i = 0; i < 9; i++)
         {
             Assert.True((await flags.Nth(i).Locator(".mh-help").InnerTextAsync()).Length > 10);
         }
