@@ -29,9 +29,11 @@ public sealed class AcmePageTests
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
         page.SetDefaultTimeout(20_000);
         await ConsolePages.SignInAsync(page, server.ConsoleUrl, TestServer.AdminPassword);
+        // The expiry banner is on every page, not only the ACME one.
+        await ConsolePages.OpenAsync(page, server.ConsoleUrl, "/queue", "#queue-grid");
+        await Assertions.Expect(page.Locator(".cert-expiry")).ToContainTextAsync("old-import");
         await ConsolePages.OpenAsync(page, server.ConsoleUrl, "/acme", "#acme-grid");
-
-        await Assertions.Expect(page.Locator(".acme-expiry")).ToContainTextAsync("old-import");
+        await Assertions.Expect(page.Locator(".cert-expiry")).ToContainTextAsync("old-import");
 
         await page.FillAsync("#a-name", "mail");
         await page.FillAsync("#a-domains", "mail.acme.test");
