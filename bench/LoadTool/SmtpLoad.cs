@@ -50,13 +50,22 @@ public static class SmtpLoad
             var mine = new List<double>();
             while (Interlocked.Decrement(ref remaining) >= 0)
             {
+                // A refused MAIL/RCPT/DATA is a counted failure, never a reason to send the body as commands
+                // (the server would rightly drop the session for it).
                 var ok = (await c.CommandAsync($"MAIL FROM:<{from}>", cts.Token)).StartsWith('2')
-                    & (await c.CommandAsync($"RCPT TO:<{to}>", cts.Token)).StartsWith('2')
-                    & (await c.CommandAsync("DATA", cts.Token)).StartsWith('3');
-                await c.WriteAsync(body, cts.Token);
-                var sent = Stopwatch.GetTimestamp();
-                ok &= (await c.ReplyAsync(cts.Token)).StartsWith('2');
-                mine.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                    && (await c.CommandAsync($"RCPT TO:<{to}>", cts.Token)).StartsWith('2')
+                    && (await c.CommandAsync("DATA", cts.Token)).StartsWith('3');
+                if (ok)
+                {
+                    await c.WriteAsync(body, cts.Token);
+                    var sent = Stopwatch.GetTimestamp();
+                    ok = (await c.ReplyAsync(cts.Token)).StartsWith('2');
+                    mine.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                }
+                else
+                {
+                    await c.CommandAsync("RSET", cts.Token);
+                }
                 if (!ok)
                 {
                     Interlocked.Increment(ref failures);
