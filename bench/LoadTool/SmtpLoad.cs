@@ -17,7 +17,7 @@ public static class SmtpLoad
         var from = o.Get("from", "bench@bench.local");
         var to = o.Get("to", "sink@remote.example");
         var auth = o.Get("auth", "");
-        var body = Body(size);
+        var body = Body(size, from, to);
         var latencies = new List<double>(messages);
         var remaining = messages;
         var failures = 0;
@@ -94,9 +94,9 @@ public static class SmtpLoad
         return failures == 0 ? 0 : 1;
     }
 
-    private static byte[] Body(int size)
+    private static byte[] Body(int size, string from, string to)
     {
-        var sb = new StringBuilder("From: bench@bench.local\r\nTo: sink@remote.example\r\nSubject: load\r\n\r\n");
+        var sb = new StringBuilder($"From: {from}\r\nTo: {to}\r\nSubject: load\r\n\r\n");
         while (sb.Length < size)
         {
             sb.Append("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdef\r\n");
