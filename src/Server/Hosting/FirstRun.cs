@@ -83,7 +83,7 @@ public static class FirstRun
         ArgumentNullException.ThrowIfNull(options);
         var dataDir = options.FullDataDir;
         using var db = new MailHostDbContext(MailHostDatabase.Options(options.Database, dataDir));
-        var settings = db.ServerSettings.FirstOrDefault();
+        var settings = db.ServerSettings.OrderBy(s => s.Id).FirstOrDefault();
         var expiring = db.Certificates.Where(c => c.Name.StartsWith("default-")).AsEnumerable().Where(c => c.NotAfterUtc < DateTime.UtcNow.AddDays(30)).ToList();
         if (settings is null || expiring.Count == 0)
         {

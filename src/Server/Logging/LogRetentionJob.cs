@@ -46,7 +46,7 @@ public sealed class LogRetentionJob(
         int days, megabytes;
         await using (var settings = await settingsFactory.CreateDbContextAsync(cancellationToken))
         {
-            var s = await settings.ServerSettings.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+            var s = await settings.ServerSettings.AsNoTracking().OrderBy(s => s.Id).FirstOrDefaultAsync(cancellationToken);
             (days, megabytes) = (s?.LogRetentionDays ?? 30, s?.LogRetentionMegabytes ?? 1024);
         }
         await using var db = await logsFactory.CreateDbContextAsync(cancellationToken);

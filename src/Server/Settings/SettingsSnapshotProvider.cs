@@ -37,7 +37,7 @@ public sealed class SettingsSnapshotProvider(
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var revision = await db.ServerSettings.AsNoTracking().Select(s => s.Revision).FirstOrDefaultAsync(cancellationToken);
+            var revision = await db.ServerSettings.AsNoTracking().OrderBy(s => s.Id).Select(s => s.Revision).FirstOrDefaultAsync(cancellationToken);
             if (revision == Current.Revision && Current != MailHostSnapshot.Empty)
             {
                 return false;

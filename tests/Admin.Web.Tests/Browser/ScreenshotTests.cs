@@ -19,6 +19,7 @@ public sealed class ScreenshotTests(ConsoleFixture fixture) : IClassFixture<Cons
         ("/dns-records", "h1", "dns-records"),
         ("/nodes", "h1", "nodes"),
         ("/queue", "#queue-grid", "queue"),
+        ("/trace", "#trace-go", "trace"),
         ("/logs/delivery", "#delivery-grid", "delivery-log"),
         ("/logs/tls", "#tls-grid", "tls-log"),
         ("/audit", "#audit-grid", "audit-log"),
@@ -31,6 +32,15 @@ public sealed class ScreenshotTests(ConsoleFixture fixture) : IClassFixture<Cons
         var dir = Directory.CreateDirectory(Path.Combine(RepositoryRoot(), "docs", "screenshots")).FullName;
         foreach (var (width, height, suffix) in new[] { (1280, 800, "desktop"), (390, 844, "phone") })
         {
+            // The sign-in page first, in a context without the session cookie.
+            var anonymous = await fixture.Browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
+            await anonymous.GotoAsync(fixture.Server.ConsoleUrl + "/login");
+            await anonymous.WaitForSelectorAsync("#password");
+            var login = Path.Combine(dir, $"login-{suffix}.png");
+            await anonymous.ScreenshotAsync(new PageScreenshotOptions { Path = login });
+            Assert.True(new FileInfo(login).Length > 5_000, $"{login} looks empty");
+            await anonymous.Context.CloseAsync();
+
             var page = await fixture.SignedInPageAsync(width, height);
             foreach (var (path, ready, name) in Pages)
             {
