@@ -1,5 +1,6 @@
-using System.Text;
 using System.Text.RegularExpressions;
+using MimeKit;
+using MimeKit.Utils;
 
 namespace MailHost.Server.Queue;
 
@@ -7,8 +8,10 @@ namespace MailHost.Server.Queue;
 public sealed record DsnRecipient(string Address, string? OriginalRecipient, string Action, string Reply, string RemoteMta, DateTime LastAttemptUtc);
 
 /// <summary>
-/// Builds delivery status notifications: RFC 3464 multipart/report (RFC 6522) with a human part,
+/// Builds delivery status notifications with MimeKit: RFC 3464 multipart/report (RFC 6522) with a human part,
 /// a message/delivery-status part and the returned message (full, or headers only for RET=HDRS, RFC 3461 §4.3).
+/// MimeKit picks the transfer encoding of the human part (a peer's reply may carry UTF-8) and writes the
+/// status groups; the returned message is attached as the bytes we received, never re-serialised.
 /// </summary>
 public static partial class DsnBuilder
 {
@@ -39,76 +42,110 @@ public static partial class DsnBuilder
         ArgumentNullException.ThrowIfNull(original);
         ArgumentNullException.ThrowIfNull(recipients);
         ArgumentNullException.ThrowIfNull(originalContent);
-        var boundary = "=_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
         var failed = recipients.Any(r => r.Action == "failed");
-        var sb = new StringBuilder();
-        void Line(string s = "") => sb.Append(s).Append("\r\n");
-        Line($"From: Mail Delivery System <MAILER-DAEMON@{reportingHost}>");
-        Line($"To: <{original.Sender}>");
-        Line(failed ? "Subject: Undelivered Mail Returned to Sender" : "Subject: Delayed Mail (still being retried)");
-        Line($"Date: {nowUtc.ToString("ddd, dd MMM yyyy HH:mm:ss", CultureInfo.InvariantCulture)} +0000");
-        Line($"Message-ID: <{MessageSpool.NewId()}@{reportingHost}>");
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress("Mail Delivery System", $"MAILER-DAEMON@{reportingHost}"));
+        // The envelope sender as it was given: it may not parse as a mailbox (SMTPUTF8, quoted local parts).
+        message.Headers.Add(HeaderId.To, $"<{original.Sender}>");
+        message.Subject = failed ? "Undelivered Mail Returned to Sender" : "Delayed Mail (still being retried)";
+        message.Date = new DateTimeOffset(DateTime.SpecifyKind(nowUtc, DateTimeKind.Utc));
+        message.MessageId = $"{MessageSpool.NewId()}@{reportingHost}";
         // RFC 3834 §5: automatic replies are marked so nobody auto-replies to them.
-        Line("Auto-Submitted: auto-replied");
-        Line("MIME-Version: 1.0");
-        Line($"Content-Type: multipart/report; report-type=delivery-status; boundary=\"{boundary}\"");
-        Line();
-        Line("This is a MIME-encapsulated message.");
-        Line();
-        Line($"--{boundary}");
-        Line("Content-Type: text/plain; charset=utf-8");
-        Line("Content-Transfer-Encoding: 8bit");
-        Line();
-        Line($"This is the mail system at host {reportingHost}.");
-        Line();
-        Line(failed
-            ? "Your message could not be delivered to one or more recipients. It is attached below."
-            : "Your message has not been delivered yet to one or more recipients. It will be retried; you need not send it again.");
-        Line();
-        foreach (var r in recipients)
-        {
-            Line($"<{r.Address}>: {r.Reply}");
-        }
-        Line();
-        Line($"--{boundary}");
-        // RFC 3464 §2: per-message fields, a blank line, then per-recipient groups.
-        Line("Content-Type: message/delivery-status");
-        Line();
-        Line($"Reporting-MTA: dns; {reportingHost}");
-        if (!string.IsNullOrEmpty(original.DsnEnvelopeId))
-        {
-            Line($"Original-Envelope-Id: {original.DsnEnvelopeId}");
-        }
-        Line($"Arrival-Date: {Rfc5322(original.CreatedUtc)}");
-        foreach (var r in recipients)
-        {
-            Line();
-            if (!string.IsNullOrEmpty(r.OriginalRecipient))
-            {
-                Line($"Original-Recipient: {(r.OriginalRecipient.Contains(';', StringComparison.Ordinal) ? r.OriginalRecipient : "rfc822; " + r.OriginalRecipient)}");
-            }
-            Line($"Final-Recipient: rfc822; {r.Address}");
-            Line($"Action: {r.Action}");
-            Line($"Status: {StatusOf(r.Reply)}");
-            if (r.RemoteMta.Length > 0)
-            {
-                Line($"Remote-MTA: dns; {r.RemoteMta}");
-            }
-            Line($"Diagnostic-Code: smtp; {r.Reply.Replace("\r", " ", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal)}");
-            Line($"Last-Attempt-Date: {Rfc5322(r.LastAttemptUtc)}");
-        }
-        Line();
-        Line($"--{boundary}");
-        var headersOnly = original.DsnRet == "HDRS" || originalContent.Length > FullReturnLimit;
-        Line(headersOnly ? "Content-Type: text/rfc822-headers" : "Content-Type: message/rfc822");
-        Line();
-        var head = Encoding.ASCII.GetBytes(sb.ToString());
-        var returned = headersOnly ? HeaderBlock(originalContent) : originalContent;
-        var tail = Encoding.ASCII.GetBytes($"{(EndsWithNewline(returned) ? "" : "\r\n")}\r\n--{boundary}--\r\n");
-        return [.. head, .. returned, .. tail];
+        message.Headers.Add("Auto-Submitted", "auto-replied");
+
+        var report = new MultipartReport("delivery-status");
+        report.Add(HumanPart(reportingHost, recipients, failed));
+        report.Add(StatusPart(reportingHost, original, recipients));
+        report.Add(Returned(original, originalContent));
+        message.Body = report;
+
+        using var output = new MemoryStream();
+        var format = FormatOptions.Default.Clone();
+        format.NewLineFormat = NewLineFormat.Dos;
+        message.WriteTo(format, output);
+        return output.ToArray();
     }
 
-    private static bool EndsWithNewline(byte[] b) => b.Length > 0 && b[^1] == (byte)'\n';
+    private static TextPart HumanPart(string reportingHost, IReadOnlyList<DsnRecipient> recipients, bool failed)
+    {
+        var text = new System.Text.StringBuilder();
+        text.Append($"This is the mail system at host {reportingHost}.\r\n\r\n");
+        text.Append(failed
+            ? "Your message could not be delivered to one or more recipients. It is attached below.\r\n\r\n"
+            : "Your message has not been delivered yet to one or more recipients. It will be retried; you need not send it again.\r\n\r\n");
+        foreach (var r in recipients)
+        {
+            text.Append($"<{r.Address}>: {r.Reply}\r\n");
+        }
+        var part = new TextPart("plain");
+        part.SetText("utf-8", text.ToString());
+        part.ContentTransferEncoding = part.GetBestEncoding(EncodingConstraint.SevenBit);
+        return part;
+    }
+
+    // RFC 3464 §2: one group of per-message fields, then one group per recipient.
+    private static MessageDeliveryStatus StatusPart(string reportingHost, QueuedMessage original, IReadOnlyList<DsnRecipient> recipients)
+    {
+        var status = new MessageDeliveryStatus();
+        var perMessage = new HeaderList { { "Reporting-MTA", $"dns; {reportingHost}" } };
+        if (!string.IsNullOrEmpty(original.DsnEnvelopeId))
+        {
+            perMessage.Add("Original-Envelope-Id", Ascii(original.DsnEnvelopeId));
+        }
+        perMessage.Add("Arrival-Date", DateUtils.FormatDate(new DateTimeOffset(DateTime.SpecifyKind(original.CreatedUtc, DateTimeKind.Utc))));
+        status.StatusGroups.Add(perMessage);
+        foreach (var r in recipients)
+        {
+            var group = new HeaderList();
+            if (!string.IsNullOrEmpty(r.OriginalRecipient))
+            {
+                group.Add("Original-Recipient", Ascii(r.OriginalRecipient.Contains(';', StringComparison.Ordinal) ? r.OriginalRecipient : "rfc822; " + r.OriginalRecipient));
+            }
+            group.Add("Final-Recipient", Ascii("rfc822; " + r.Address));
+            group.Add("Action", r.Action);
+            group.Add("Status", StatusOf(r.Reply));
+            if (r.RemoteMta.Length > 0)
+            {
+                group.Add("Remote-MTA", Ascii("dns; " + r.RemoteMta));
+            }
+            group.Add("Diagnostic-Code", Ascii("smtp; " + r.Reply));
+            group.Add("Last-Attempt-Date", DateUtils.FormatDate(new DateTimeOffset(DateTime.SpecifyKind(r.LastAttemptUtc, DateTimeKind.Utc))));
+            status.StatusGroups.Add(group);
+        }
+        return status;
+    }
+
+    private static MimePart Returned(QueuedMessage original, byte[] content)
+    {
+        var headersOnly = original.DsnRet == "HDRS" || content.Length > FullReturnLimit;
+        if (headersOnly)
+        {
+            // A plain MimePart, not MimeKit's TextRfc822Headers (a MessagePart that would re-serialise the parsed headers).
+            var headers = new MimePart("text", "rfc822-headers") { Content = new MimeContent(new MemoryStream(HeaderBlock(content), writable: false)) };
+            headers.Headers.Remove(HeaderId.ContentDisposition);
+            return headers;
+        }
+        // message/rfc822 with the received bytes as they are (a re-serialised copy could break the sender's DKIM check of it).
+        var part = new MimePart("message", "rfc822") { Content = new MimeContent(new MemoryStream(content, writable: false)) };
+        part.Headers.Remove(HeaderId.ContentDisposition);
+        return part;
+    }
+
+    /// <summary>message/delivery-status fields are ASCII (RFC 3464 §2.1); a UTF-8 reply or address is escaped, and CR/LF are spaces.</summary>
+    private static string Ascii(string value)
+    {
+        var sb = new System.Text.StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            sb.Append(c switch
+            {
+                '\r' or '\n' or '\t' => " ",
+                < ' ' or > '~' => $"\\x{{{(int)c:X}}}",
+                _ => c.ToString(),
+            });
+        }
+        return sb.ToString();
+    }
 
     private static byte[] HeaderBlock(byte[] content)
     {
@@ -116,6 +153,4 @@ public static partial class DsnBuilder
         var end = span.IndexOf("\r\n\r\n"u8);
         return end < 0 ? content : span[..(end + 2)].ToArray();
     }
-
-    private static string Rfc5322(DateTime utc) => utc.ToString("ddd, dd MMM yyyy HH:mm:ss", CultureInfo.InvariantCulture) + " +0000";
 }

@@ -56,6 +56,29 @@ public sealed class QueuePolicyTests
     }
 
     [Fact]
+    public void DsnBuild_Utf8Reply_HumanPartKeepsIt_StatusFieldsStayAscii_FullReturnByteForByte()
+    {
+        var original = new QueuedMessage { Id = "x", Sender = "a@example.test", DsnEnvelopeId = "env-1", CreatedUtc = DateTime.UtcNow };
+        var content = "Subject: s\r\nX-Odd:   kept   as   sent\r\n\r\nbody line\r\n"u8.ToArray();
+        var dsn = DsnBuilder.Build("mx.test", original,
+            [new DsnRecipient("b@example.test", null, "failed", "550 5.1.1 boîte inconnue\r\nsecond line", "mx.example.test", DateTime.UtcNow)], content, DateTime.UtcNow);
+
+        // The whole DSN is 7-bit on the wire: the peer's UTF-8 text travels encoded in the human part.
+        Assert.DoesNotContain(dsn, b => b > 127);
+        var message = MimeKit.MimeMessage.Load(new MemoryStream(dsn));
+        var report = Assert.IsType<MimeKit.MultipartReport>(message.Body);
+        Assert.Equal("delivery-status", report.ReportType);
+        Assert.Contains("boîte inconnue", Assert.IsType<MimeKit.TextPart>(report[0]).Text);
+        var groups = Assert.IsType<MimeKit.MessageDeliveryStatus>(report[1]).StatusGroups;
+        Assert.Equal("env-1", groups[0]["Original-Envelope-Id"]!.Trim());
+        Assert.Equal("5.1.1", groups[1]["Status"]!.Trim());
+        Assert.Equal("smtp; 550 5.1.1 bo\\x{EE}te inconnue  second line", groups[1]["Diagnostic-Code"]!.Trim());
+        // message/rfc822: the bytes we received, not a re-serialised copy.
+        Assert.Contains("X-Odd:   kept   as   sent\r\n\r\nbody line", System.Text.Encoding.ASCII.GetString(dsn));
+        Assert.Equal("auto-replied", message.Headers["Auto-Submitted"]);
+    }
+
+    [Fact]
     public void FindRoute_FirstMatchingRouteRuleInOrder_ElseMx()
     {
         RelayRuleSpec Rule(int order, string name, string recipient, RelayAction action = RelayAction.Route) =>
