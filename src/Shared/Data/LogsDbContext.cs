@@ -4,7 +4,8 @@ using Microsoft.EntityFrameworkCore;
 namespace MailHost.Shared.Data;
 
 /// <summary>
-/// Delivery and TLS logs with their hourly counters, in data/logs.db: a file of their own, so log
+/// Delivery and TLS logs with their hourly counters, plus engine state that is not configuration (the
+/// MTA-STS policy cache, the TLS-RPT counts), in data/logs.db: a file of their own, so log
 /// volume never slows or bloats the configuration in settings.db. Provider-neutral model (a
 /// PostgreSQL provider can take the same migrations' shape later).
 /// </summary>
@@ -34,6 +35,6 @@ public class LogsDbContext(DbContextOptions<LogsDbContext> options) : DbContext(
         modelBuilder.Entity<TlsReportCounter>().HasIndex(c => new
         {
             c.PeriodStartUtc, c.PolicyDomain, c.PolicyHash, c.ResultType, c.ReceivingMxHost, c.ReceivingIp, c.SendingIp, c.FailureReason,
-        }).IsUnique();
+        }).IsUnique().HasDatabaseName("IX_TlsReportCounters_Key");
     }
 }

@@ -362,7 +362,8 @@ namespace MailHost.Shared.LogsMigrations
                     b.HasKey("Id");
 
                     b.HasIndex("PeriodStartUtc", "PolicyDomain", "PolicyHash", "ResultType", "ReceivingMxHost", "ReceivingIp", "SendingIp", "FailureReason")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_TlsReportCounters_Key");
 
                     b.ToTable("TlsReportCounters");
                 });

@@ -57,7 +57,7 @@ public sealed class TlsReportWorker(
         await using (var db = await factory.CreateDbContextAsync(cancellationToken))
         {
             due = [.. (await db.TlsReportCounters.Where(c => c.PeriodStartUtc < currentStart)
-                .Select(c => new { c.PeriodStartUtc, c.PolicyDomain }).Distinct().Take(MaxDomainsPerPass).ToListAsync(cancellationToken))
+                .Select(c => new { c.PeriodStartUtc, c.PolicyDomain }).Distinct().OrderBy(x => x.PeriodStartUtc).ThenBy(x => x.PolicyDomain).Take(MaxDomainsPerPass).ToListAsync(cancellationToken))
                 .Select(x => (x.PeriodStartUtc, x.PolicyDomain))];
         }
         var built = 0;

@@ -57,7 +57,7 @@ namespace MailHost.Shared.LogsMigrations
                 column: "ExpiresUtc");
 
             migrationBuilder.CreateIndex(
-                name: "IX_TlsReportCounters_PeriodStartUtc_PolicyDomain_PolicyHash_ResultType_ReceivingMxHost_ReceivingIp_SendingIp_FailureReason",
+                name: "IX_TlsReportCounters_Key",
                 table: "TlsReportCounters",
                 columns: new[] { "PeriodStartUtc", "PolicyDomain", "PolicyHash", "ResultType", "ReceivingMxHost", "ReceivingIp", "SendingIp", "FailureReason" },
                 unique: true);

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace MailHost.Shared.LogsMigrations
 {
     [DbContext(typeof(LogsDbContext))]
-    [Migration("20261203080256_TlsReporting")]
+    [Migration("20261203080422_TlsReporting")]
     partial class TlsReporting
     {
         /// <inheritdoc />
@@ -365,7 +365,8 @@ namespace MailHost.Shared.LogsMigrations
                     b.HasKey("Id");
 
                     b.HasIndex("PeriodStartUtc", "PolicyDomain", "PolicyHash", "ResultType", "ReceivingMxHost", "ReceivingIp", "SendingIp", "FailureReason")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_TlsReportCounters_Key");
 
                     b.ToTable("TlsReportCounters");
                 });
