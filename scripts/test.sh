@@ -11,6 +11,7 @@ command -v testssl >/dev/null || need+=(testssl.sh)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v sqlite3 >/dev/null || need+=(sqlite3)
 /usr/bin/python3 -c 'import dkim' 2>/dev/null || need+=(python3-dkim)
+/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || need+=(python3-jsonschema)
 # The openspf RFC 7208 test suite (rfc7208-tests.yml.gz) ships with python3-spf; the tests read it with python3-yaml.
 [ -f /usr/share/doc/python3-spf/rfc7208-tests.yml.gz ] || need+=(python3-spf)
 /usr/bin/python3 -c 'import yaml' 2>/dev/null || need+=(python3-yaml)

@@ -19,6 +19,26 @@ public sealed class DeliveryOptions
     /// <summary>Time limit for one MTA-STS policy fetch (RFC 8461 §3.3 suggests no more than a minute).</summary>
     public int MtaStsFetchTimeoutSeconds { get; set; } = 15;
 
+    /// <summary>How often cached MTA-STS policies are checked for a new `_mta-sts` id or a coming expiry (RFC 8461 §5.1).</summary>
+    public int MtaStsRefreshSeconds { get; set; } = 3600;
+
+    /// <summary>TLS-RPT (RFC 8460) report period: a UTC day; tests shorten it.</summary>
+    public int TlsReportIntervalSeconds { get; set; } = 86_400;
+
+    /// <summary>RFC 8460 §4.4 organization-name; unset: the server's host name.</summary>
+    public string? TlsReportOrganization { get; set; }
+
+    /// <summary>RFC 8460 §4.4 contact-info and the From of mailed reports; unset: postmaster@ the first local domain (DKIM-signed when it has a key).</summary>
+    public string? TlsReportContact { get; set; }
+
+    /// <summary>Time limit for one https: report submission (RFC 8460 §5.4).</summary>
+    public int TlsReportHttpsTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Reports larger than this (compressed) are not sent; RFC 8460 §5.3 lets receivers refuse big ones.</summary>
+    public int TlsReportMaxBytes { get; set; } = 5 * 1024 * 1024;
+
+    public TimeSpan TlsReportPeriod => TimeSpan.FromSeconds(Math.Max(1, TlsReportIntervalSeconds));
+
     /// <summary>How often the spool is scanned for recipients whose retry time has come.</summary>
     public int QueueScanSeconds { get; set; } = 30;
 

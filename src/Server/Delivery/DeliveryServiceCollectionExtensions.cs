@@ -22,10 +22,22 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<OutboundTlsVerifier>();
         services.AddSingleton(sp => new MtaStsFetcher(
             sp.GetRequiredService<IDnsResolver>(), sp.GetRequiredService<OutboundTlsVerifier>(), sp.GetRequiredService<IOptions<DeliveryOptions>>().Value));
-        services.AddSingleton(sp => new MtaStsResolver(sp.GetRequiredService<IDnsResolver>(), sp.GetRequiredService<MtaStsFetcher>(), TimeProvider.System));
+        services.AddSingleton<MtaStsPolicyStore>();
+        services.AddSingleton(sp => new MtaStsResolver(
+            sp.GetRequiredService<IDnsResolver>(), sp.GetRequiredService<MtaStsFetcher>(), TimeProvider.System,
+            sp.GetRequiredService<MtaStsPolicyStore>(), sp.GetRequiredService<ILogger<MtaStsResolver>>()));
+        services.AddHostedService<MtaStsRefreshWorker>();
+        // TLS-RPT (RFC 8460): outcome counts, and the daily report to the domains' rua.
+        services.AddSingleton<TlsOutcomeRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<TlsOutcomeRecorder>());
+        services.AddSingleton<TlsReportMailer>();
+        services.AddSingleton(sp => new TlsReportPoster(
+            sp.GetRequiredService<IDnsResolver>(), sp.GetRequiredService<OutboundTlsVerifier>(), sp.GetRequiredService<IOptions<DeliveryOptions>>().Value));
+        services.AddSingleton<TlsReportWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<TlsReportWorker>());
         services.AddSingleton(sp => new SmtpDeliveryAttempt(
             sp.GetRequiredService<IDnsResolver>(), sp.GetRequiredService<OutboundTlsVerifier>(), sp.GetRequiredService<IOptions<DeliveryOptions>>().Value,
-            sp.GetRequiredService<MtaStsResolver>()));
+            sp.GetRequiredService<MtaStsResolver>(), sp.GetRequiredService<TlsOutcomeRecorder>()));
         services.AddSingleton<DkimMessageSigner>();
         services.AddSingleton<BounceSender>();
         services.AddSingleton<RemoteDeliveryWorker>();

@@ -23,9 +23,13 @@ public sealed record OutboundMessage(QueuedMessage Envelope, byte[] Content, boo
 /// where DNSSEC-validated TLSA records exist. Mail is never sent in plaintext when the level, DANE or
 /// REQUIRETLS asks for TLS; such hosts count as failed.
 /// </summary>
-public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier verifier, DeliveryOptions options, MtaStsResolver? mtaSts = null)
+public sealed class SmtpDeliveryAttempt(
+    IDnsResolver dns, OutboundTlsVerifier verifier, DeliveryOptions options, MtaStsResolver? mtaSts = null, TlsOutcomeRecorder? tlsReports = null)
 {
     private sealed record HostFailure(string Reason, bool Permanent, ConnectionFacts Facts);
+
+    /// <summary>What TLS-RPT counts a session under; <paramref name="Pending"/> replaces its success (a fetch error, an unlisted MX in testing mode).</summary>
+    private sealed record ReportContext(TlsReportPolicy Policy, (string Result, string Reason)? Pending);
 
     public async Task<IReadOnlyList<RecipientOutcome>> RunAsync(
         MailHostSnapshot snapshot, OutboundMessage message, OutboundRoute route, string domain, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
@@ -44,7 +48,9 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
         bool chainSecure;
         int tlsaPort;
         MtaStsPolicy? sts = null;
-        string? stsFailure = null;
+        MtaStsFailure? stsFailure = null;
+        // TLS-RPT (RFC 8460) is about the recipient domain's policies: MX delivery only.
+        string? reportDomain = null;
         if (route.SmartHost is { } smarthost)
         {
             hosts = [(smarthost, route.Port)];
@@ -76,6 +82,7 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
                     return All(DeliveryStatus.Failed, $"550 5.1.2 domain {domain} does not exist", ConnectionFacts.None);
             }
             hosts = [.. mx.Hosts.Select(h => (h.Name, route.Port))];
+            reportDomain = domain.TrimEnd('.').ToLowerInvariant();
             (chainSecure, tlsaPort) = (mx.Authenticated, 25);
             if (mtaSts is not null)
             {
@@ -106,12 +113,15 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
             if (route.Dane != OutboundDaneLevel.Off)
             {
                 var (policy, failure) = await DaneLookup.FindAsync(dns, host, tlsaPort, chainSecure && resolved.Authenticated, cancellationToken);
+                var lookupFailed = failure is not null;
                 if (failure is null && route.Dane == OutboundDaneLevel.Required && policy.State != DaneState.Usable)
                 {
                     failure = $"451 4.7.5 DANE required for {host} but no usable DNSSEC-validated TLSA records (_{tlsaPort}._tcp.{host})";
                 }
                 if (failure is not null)
                 {
+                    Report(reportDomain, new TlsReportPolicy(domain, TlsReportResults.PolicyTlsa, [], [host]),
+                        lookupFailed ? TlsReportResults.DnssecInvalid : TlsReportResults.DaneRequired, host);
                     // The next MX may still be fine; this one is not tried at all (never without the protection it asks for).
                     last = new HostFailure(failure, false, new ConnectionFacts(host, "", "", "", "dane"));
                     continue;
@@ -120,15 +130,20 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
             }
             // RFC 8461 §2: where DANE applies, MTA-STS does not.
             var stsMode = dane.State == DaneState.Usable || sts is null ? MtaStsMode.None : sts.Mode;
+            var context = ReportContextFor(reportDomain, dane, host, sts, stsMode, stsFailure);
             if (stsMode == MtaStsMode.Enforce && !sts!.MatchesMx(host))
             {
+                if (context is not null)
+                {
+                    Report(reportDomain, context.Policy, TlsReportResults.ValidationFailure, host, reason: "mx-not-in-policy");
+                }
                 // RFC 8461 §4.1: an MX the enforced policy does not list is not a candidate at all.
                 last = new HostFailure($"451 4.7.5 {host} is not an MX listed in the MTA-STS policy of {domain}", false, new ConnectionFacts(host, "", "", "", "mta-sts enforce"));
                 continue;
             }
             foreach (var address in resolved.Addresses)
             {
-                var result = await TryHostAsync(snapshot, message, route, host, new IPEndPoint(address, port), recipients, dane, stsMode, stsFailure, allowTls: true, cancellationToken);
+                var result = await TryHostAsync(snapshot, message, route, host, new IPEndPoint(address, port), recipients, dane, stsMode, stsFailure, context, allowTls: true, cancellationToken);
                 if (result.Outcomes is { } outcomes)
                 {
                     return outcomes;
@@ -142,7 +157,8 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
 
     private async Task<(IReadOnlyList<RecipientOutcome>? Outcomes, HostFailure? Failure)> TryHostAsync(
         MailHostSnapshot snapshot, OutboundMessage message, OutboundRoute route, string host, IPEndPoint endPoint,
-        IReadOnlyList<string> recipients, DaneHostPolicy dane, MtaStsMode stsMode, string? stsFailure, bool allowTls, CancellationToken cancellationToken)
+        IReadOnlyList<string> recipients, DaneHostPolicy dane, MtaStsMode stsMode, MtaStsFailure? stsFailure, ReportContext? report, bool allowTls,
+        CancellationToken cancellationToken)
     {
         var hostText = $"{host} [{endPoint.Address}]:{endPoint.Port}";
         var policyName = stsMode switch
@@ -150,7 +166,7 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
             MtaStsMode.Enforce => "mta-sts enforce",
             MtaStsMode.Testing => "mta-sts testing",
             // A failed policy fetch is logged (TLS-RPT: sts-policy-fetch-error); without a cached policy delivery goes on as without one.
-            _ => dane.Name.Length > 0 || stsFailure is null ? dane.Name : $"sts-policy-fetch-error ({stsFailure})",
+            _ => dane.Name.Length > 0 || stsFailure is null ? dane.Name : $"{stsFailure.ResultType} ({stsFailure.Message})",
         };
         var facts = new ConnectionFacts(hostText, "plaintext", "", "", policyName);
         // RFC 8689 §4.2.1: REQUIRETLS mail goes only over TLS with a verified certificate (PKIX or DANE).
@@ -181,16 +197,20 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
             Timeout = OutboundSmtpClient.Milliseconds(timeouts.Greeting),
         };
         var certificate = "";
+        // The TLS-RPT result type of what the certificate check refused (even where the level accepts it anyway).
+        string? tlsFailure = null;
         client.ServerCertificateValidationCallback = (_, cert, chain, errors) =>
         {
             if (useDane)
             {
                 var (matched, daneText) = DaneMatcher.Check(dane.Records, cert, chain, host);
                 certificate = daneText;
+                tlsFailure = matched ? null : TlsReportResults.TlsaInvalid;
                 return matched;
             }
             var (verified, text) = verifier.Check(cert, chain, errors);
             certificate = text;
+            tlsFailure = verified ? null : TlsReportResults.ForCertificate(errors, chain);
             // "encrypt" and "may" accept any certificate (Postfix semantics); "verify" only a verified one.
             return verified || level != OutboundTlsLevel.Verify;
         };
@@ -214,6 +234,7 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
         }
         catch (NotSupportedException)
         {
+            Report(report, TlsReportResults.StartTlsNotSupported, host, endPoint, socket);
             socket.Dispose();
             return Fail($"451 4.7.5 {hostText} does not offer STARTTLS; {(useDane ? $"DANE ({dane.TlsaName})" : $"TLS level {level}")} requires TLS");
         }
@@ -221,10 +242,11 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
         {
             socket.Dispose();
             facts = facts with { TlsVersion = "failed", Certificate = certificate };
+            Report(report, tlsFailure ?? TlsReportResults.ValidationFailure, host, endPoint, socket, tlsFailure is null ? "handshake-failed" : "");
             if (level == OutboundTlsLevel.May && !useDane)
             {
-                // Opportunistic TLS: a failed handshake is retried in plaintext on a new connection (as Postfix does).
-                return await TryHostAsync(snapshot, message, route, host, endPoint, recipients, dane, stsMode, stsFailure, allowTls: false, cancellationToken);
+                // Opportunistic TLS: a failed handshake is retried in plaintext on a new connection (as Postfix does); counted once.
+                return await TryHostAsync(snapshot, message, route, host, endPoint, recipients, dane, stsMode, stsFailure, null, allowTls: false, cancellationToken);
             }
             return Fail($"451 4.7.5 TLS with {hostText} failed: {(certificate.Length > 0 ? certificate : ex.InnerException?.Message ?? ex.Message)}");
         }
@@ -241,6 +263,14 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
         if (client.IsSecure)
         {
             facts = facts with { TlsVersion = TlsName(client.SslProtocol), Cipher = client.SslCipherSuite?.ToString() ?? "", Certificate = certificate };
+            // MTA-STS testing mode delivers over an unverified certificate but reports it (RFC 8461 §5); without a
+            // policy nothing asked for verification, so any TLS session counts as a success.
+            var failed = stsMode == MtaStsMode.Testing ? tlsFailure : null;
+            Report(report, failed ?? report?.Pending?.Result ?? TlsReportResults.Success, host, endPoint, socket, failed is null ? report?.Pending?.Reason ?? "" : "");
+        }
+        else if (secure == SecureSocketOptions.StartTlsWhenAvailable)
+        {
+            Report(report, TlsReportResults.StartTlsNotSupported, host, endPoint, socket);
         }
         try
         {
@@ -275,6 +305,45 @@ public sealed class SmtpDeliveryAttempt(IDnsResolver dns, OutboundTlsVerifier ve
             || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return Fail($"451 4.4.2 {hostText}: {ex.Message}");
+        }
+    }
+
+    /// <summary>The policy a host's sessions count under: DANE wins over MTA-STS (RFC 8461 §2); null for smarthosts and literals.</summary>
+    private static ReportContext? ReportContextFor(string? domain, DaneHostPolicy dane, string host, MtaStsPolicy? sts, MtaStsMode stsMode, MtaStsFailure? stsFailure)
+    {
+        if (domain is null)
+        {
+            return null;
+        }
+        if (dane.State != DaneState.None)
+        {
+            return new ReportContext(TlsReportPolicy.Tlsa(domain, dane, host), null);
+        }
+        if (sts is not null && stsMode != MtaStsMode.None)
+        {
+            // RFC 8461 §5: testing mode reports an MX the policy does not list, and still delivers.
+            var unlisted = stsMode == MtaStsMode.Testing && !sts.MatchesMx(host);
+            return new ReportContext(TlsReportPolicy.Sts(domain, sts), unlisted ? (TlsReportResults.ValidationFailure, "mx-not-in-policy") : null);
+        }
+        return stsFailure is not null
+            ? new ReportContext(TlsReportPolicy.Sts(domain, null), (stsFailure.ResultType, ""))
+            : new ReportContext(TlsReportPolicy.NoPolicy(domain), null);
+    }
+
+    private void Report(string? domain, TlsReportPolicy policy, string result, string host, string reason = "")
+    {
+        if (domain is not null)
+        {
+            tlsReports?.Record(new TlsSessionOutcome(policy, result, host, FailureReason: reason));
+        }
+    }
+
+    private void Report(ReportContext? report, string result, string host, IPEndPoint endPoint, Socket socket, string reason = "")
+    {
+        if (report is not null && tlsReports is not null)
+        {
+            var local = socket.Connected && socket.LocalEndPoint is IPEndPoint l ? l.Address.ToString() : "";
+            tlsReports.Record(new TlsSessionOutcome(report.Policy, result, host, endPoint.Address.ToString(), local, reason));
         }
     }
 

@@ -4,7 +4,8 @@ using Microsoft.EntityFrameworkCore;
 namespace MailHost.Shared.Data;
 
 /// <summary>
-/// Delivery and TLS logs with their hourly counters, in data/logs.db: a file of their own, so log
+/// Delivery and TLS logs with their hourly counters, plus engine state that is not configuration (the
+/// MTA-STS policy cache, the TLS-RPT counts), in data/logs.db: a file of their own, so log
 /// volume never slows or bloats the configuration in settings.db. Provider-neutral model (a
 /// PostgreSQL provider can take the same migrations' shape later).
 /// </summary>
@@ -14,6 +15,8 @@ public class LogsDbContext(DbContextOptions<LogsDbContext> options) : DbContext(
     public DbSet<TlsLogEntry> TlsLog => Set<TlsLogEntry>();
     public DbSet<LogHourBucket> HourBuckets => Set<LogHourBucket>();
     public DbSet<MailAuthResultEntry> MailAuthResults => Set<MailAuthResultEntry>();
+    public DbSet<MtaStsPolicyCacheEntry> MtaStsPolicies => Set<MtaStsPolicyCacheEntry>();
+    public DbSet<TlsReportCounter> TlsReportCounters => Set<TlsReportCounter>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -26,5 +29,12 @@ public class LogsDbContext(DbContextOptions<LogsDbContext> options) : DbContext(
         modelBuilder.Entity<MailAuthResultEntry>().HasIndex(e => e.QueueId);
         modelBuilder.Entity<MailAuthResultEntry>().HasIndex(e => e.MessageId);
         modelBuilder.Entity<LogHourBucket>().HasIndex(b => new { b.HourUtc, b.Kind, b.Listener, b.Key }).IsUnique();
+        modelBuilder.Entity<MtaStsPolicyCacheEntry>().HasKey(e => e.Domain);
+        modelBuilder.Entity<MtaStsPolicyCacheEntry>().HasIndex(e => e.ExpiresUtc);
+        // The upsert key of a counter (see TlsReportCounter): long policy text stays out of the index.
+        modelBuilder.Entity<TlsReportCounter>().HasIndex(c => new
+        {
+            c.PeriodStartUtc, c.PolicyDomain, c.PolicyHash, c.ResultType, c.ReceivingMxHost, c.ReceivingIp, c.SendingIp, c.FailureReason,
+        }).IsUnique().HasDatabaseName("IX_TlsReportCounters_Key");
     }
 }

@@ -214,6 +214,35 @@ namespace MailHost.Shared.LogsMigrations
                     b.ToTable("MailAuthResults");
                 });
 
+            modelBuilder.Entity("MailHost.Shared.Entities.MtaStsPolicyCacheEntry", b =>
+                {
+                    b.Property<string>("Domain")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CheckedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("FetchedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PolicyId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PolicyText")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Domain");
+
+                    b.HasIndex("ExpiresUtc");
+
+                    b.ToTable("MtaStsPolicies");
+                });
+
             modelBuilder.Entity("MailHost.Shared.Entities.TlsLogEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -276,6 +305,67 @@ namespace MailHost.Shared.LogsMigrations
                     b.HasIndex("TimeUtc");
 
                     b.ToTable("TlsLog");
+                });
+
+            modelBuilder.Entity("MailHost.Shared.Entities.TlsReportCounter", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FailureReason")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("PeriodStartUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PolicyDomain")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PolicyHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PolicyMxHosts")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PolicyStrings")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PolicyType")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReceivingIp")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReceivingMxHost")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResultType")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SendingIp")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PeriodStartUtc", "PolicyDomain", "PolicyHash", "ResultType", "ReceivingMxHost", "ReceivingIp", "SendingIp", "FailureReason")
+                        .IsUnique()
+                        .HasDatabaseName("IX_TlsReportCounters_Key");
+
+                    b.ToTable("TlsReportCounters");
                 });
 #pragma warning restore 612, 618
         }

@@ -2,6 +2,8 @@ using MailHost.Server.Delivery;
 using MailHost.Server.IntegrationTests.Infrastructure;
 using MailHost.Server.Queue;
 using MailHost.Server.Tls;
+using MailHost.Shared.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace MailHost.Server.IntegrationTests.Delivery;
 
@@ -119,8 +121,44 @@ public sealed class MtaStsDeliveryTests : IDisposable
 
         Assert.Single(peer.Received);
         var entry = Assert.Single(await DeliveryHarness.LogAsync(server));
-        Assert.StartsWith("sts-policy-fetch-error", entry.TlsPolicy, StringComparison.Ordinal);
+        // RFC 8460 §4.3.2: a policy host whose certificate does not verify is "sts-webpki-invalid".
+        Assert.StartsWith("sts-webpki-invalid", entry.TlsPolicy, StringComparison.Ordinal);
         Assert.DoesNotContain("mta-sts enforce", entry.TlsPolicy, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PolicyCache_SurvivesRestartWhilePolicyServerDown_EnforceStillDefersUnlistedMx()
+    {
+        using var dns = await DnsAsync();
+        using var https = await MtaStsHttpsServer.StartAsync(Trusted("mta-sts.example.test"), Policy("enforce"));
+        await using var peer = new TlsSmtpPeer(Trusted(Host));
+        // Disposing it after the restart does nothing: the restarted server owns the data folder.
+        await using var first = await StartAsync(dns, peer, https);
+        var id = await DeliveryHarness.EnqueueAsync(first, Sender, ["bob@example.test"], DeliveryHarness.Message(Sender, "bob@example.test"));
+        await DeliveryHarness.WaitAsync(first, id, m => m is null);
+        await using (var db = new LogsDbContext(LogsDatabase.Options(first.DataDir)))
+        {
+            var row = await db.MtaStsPolicies.SingleAsync();
+            Assert.Equal(("example.test", "20261202T1"), (row.Domain, row.PolicyId));
+            Assert.InRange(row.ExpiresUtc - row.FetchedUtc, TimeSpan.FromSeconds(86399), TimeSpan.FromSeconds(86401));
+        }
+
+        // The policy host goes down; the MX moves to a host the policy does not list, under a new policy id (so a
+        // refetch is attempted and fails: RFC 8461 §5.1 keeps the cached policy until it expires).
+        https.Dispose();
+        using var moved = await DnsmasqServer.StartAsync([
+            DnsmasqServer.Mx("example.test", "mx9.example.test", 10),
+            DnsmasqServer.Address("mx9.example.test", "127.0.0.1"),
+            DnsmasqServer.Address("mta-sts.example.test", "127.0.0.1"),
+            DnsmasqServer.Txt("_mta-sts.example.test", "v=STSv1; id=20261203T2"),
+        ]);
+        await using var server = await first.RestartAsync($"--MailHost:DnsServers={moved.EndPoint}");
+        id = await DeliveryHarness.EnqueueAsync(server, Sender, ["carol@example.test"], DeliveryHarness.Message(Sender, "carol@example.test"));
+
+        var m = await DeliveryHarness.WaitAsync(server, id, m => m!.Recipients[0].Attempts >= 1);
+
+        Assert.Contains("mx9.example.test is not an MX listed in the MTA-STS policy", m!.Recipients[0].LastResult);
+        Assert.Single(peer.Received);
     }
 
     [Fact]

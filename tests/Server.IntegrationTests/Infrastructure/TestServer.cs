@@ -15,12 +15,15 @@ namespace MailHost.Server.IntegrationTests.Infrastructure;
 public sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly string[] _args;
+    private bool _restarted;
 
-    private TestServer(WebApplication app, string dataDir, Dictionary<string, int> ports)
+    private TestServer(WebApplication app, string dataDir, Dictionary<string, int> ports, string[] args)
     {
         _app = app;
         DataDir = dataDir;
         Ports = ports;
+        _args = args;
     }
 
     public string DataDir { get; }
@@ -50,11 +53,31 @@ public sealed class TestServer : IAsyncDisposable
         ];
         var app = ServerHost.Build(args, TextWriter.Null);
         await app.StartAsync();
-        return new TestServer(app, dataDir, ports);
+        return new TestServer(app, dataDir, ports, args);
+    }
+
+    /// <summary>Stops this server and starts a new one on the same data folder and arguments (a MailHost restart); <paramref name="extraArgs"/> override.</summary>
+    public async Task<TestServer> RestartAsync(params string[] extraArgs)
+    {
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            await _app.StopAsync(cts.Token);
+        }
+        await _app.DisposeAsync();
+        _restarted = true;
+        string[] args = [.. _args, .. extraArgs];
+        var app = ServerHost.Build(args, TextWriter.Null);
+        await app.StartAsync();
+        return new TestServer(app, DataDir, new Dictionary<string, int>(Ports), args);
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (_restarted)
+        {
+            // The restarted instance owns the data folder now.
+            return;
+        }
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await _app.StopAsync(cts.Token);
         await _app.DisposeAsync();

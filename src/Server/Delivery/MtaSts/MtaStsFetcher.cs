@@ -57,8 +57,8 @@ public sealed class MtaStsFetcher : IDisposable
         _http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(options.MtaStsFetchTimeoutSeconds), MaxResponseContentBufferSize = MaxPolicyBytes };
     }
 
-    /// <summary>The policy text, or the reason the fetch failed (for the logs and TLS-RPT's sts-policy-fetch-error).</summary>
-    public async Task<(string? Text, string? Error)> FetchAsync(string domain, CancellationToken cancellationToken)
+    /// <summary>The policy text, or why the fetch failed (for the logs and TLS-RPT's sts-* result types).</summary>
+    public async Task<(string? Text, MtaStsFailure? Error)> FetchAsync(string domain, CancellationToken cancellationToken)
     {
         var url = new Uri($"https://mta-sts.{domain}:{_port.ToString(CultureInfo.InvariantCulture)}/.well-known/mta-sts.txt");
         try
@@ -66,18 +66,20 @@ public sealed class MtaStsFetcher : IDisposable
             using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseContentRead, cancellationToken);
             if (response.StatusCode != HttpStatusCode.OK)
             {
-                return (null, $"{url} answered {(int)response.StatusCode}");
+                return (null, new MtaStsFailure(MtaStsFailureKind.FetchError, $"{url} answered {(int)response.StatusCode}"));
             }
             if (response.Content.Headers.ContentType?.MediaType is not "text/plain")
             {
-                return (null, $"{url} is not text/plain");
+                return (null, new MtaStsFailure(MtaStsFailureKind.FetchError, $"{url} is not text/plain"));
             }
             return (await response.Content.ReadAsStringAsync(cancellationToken), null);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or DnsException or AuthenticationException
             && !cancellationToken.IsCancellationRequested)
         {
-            return (null, $"{url}: {ex.Message}");
+            // SocketsHttpHandler wraps a refused certificate as HttpRequestException(AuthenticationException).
+            var webPki = ex is AuthenticationException || ex.InnerException is AuthenticationException;
+            return (null, new MtaStsFailure(webPki ? MtaStsFailureKind.WebPkiInvalid : MtaStsFailureKind.FetchError, $"{url}: {ex.Message}"));
         }
     }
 

@@ -10,6 +10,15 @@ public enum MtaStsMode
 /// <summary>A parsed MTA-STS policy (RFC 8461 §3.2) with the TXT id it was fetched under.</summary>
 public sealed record MtaStsPolicy(MtaStsMode Mode, IReadOnlyList<string> Mx, TimeSpan MaxAge, string Id)
 {
+    /// <summary>The policy file as fetched: kept in the persistent cache and reported as TLS-RPT's policy-string.</summary>
+    public string Text { get; init; } = "";
+
+    /// <summary>RFC 8460 §4.4 policy-string: the policy's non-empty lines.</summary>
+    public IReadOnlyList<string> Lines => [.. Text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0)];
+
+    /// <summary>"enforce", "testing" or "none", as in the policy file.</summary>
+    public string ModeName => Mode.ToString().ToLowerInvariant();
+
     // RFC 8461 §3.2: max_age at most 31557600 s (about one year).
     private static readonly TimeSpan MaxMaxAge = TimeSpan.FromSeconds(31_557_600);
 
@@ -51,7 +60,7 @@ public sealed record MtaStsPolicy(MtaStsMode Mode, IReadOnlyList<string> Mx, Tim
         {
             return null;
         }
-        return new MtaStsPolicy(m, mx, age, id);
+        return new MtaStsPolicy(m, mx, age, id) { Text = text };
     }
 
     /// <summary>RFC 8461 §4.1: an exact name, or "*.example.com" covering exactly one more leftmost label.</summary>
