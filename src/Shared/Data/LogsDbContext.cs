@@ -14,6 +14,8 @@ public class LogsDbContext(DbContextOptions<LogsDbContext> options) : DbContext(
     public DbSet<TlsLogEntry> TlsLog => Set<TlsLogEntry>();
     public DbSet<LogHourBucket> HourBuckets => Set<LogHourBucket>();
     public DbSet<MailAuthResultEntry> MailAuthResults => Set<MailAuthResultEntry>();
+    public DbSet<DmarcReportSentEntry> DmarcReportsSent => Set<DmarcReportSentEntry>();
+    public DbSet<DmarcReceivedRecord> DmarcReceived => Set<DmarcReceivedRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -25,6 +27,9 @@ public class LogsDbContext(DbContextOptions<LogsDbContext> options) : DbContext(
         modelBuilder.Entity<MailAuthResultEntry>().HasIndex(e => e.TimeUtc);
         modelBuilder.Entity<MailAuthResultEntry>().HasIndex(e => e.QueueId);
         modelBuilder.Entity<MailAuthResultEntry>().HasIndex(e => e.MessageId);
+        modelBuilder.Entity<DmarcReportSentEntry>().HasIndex(e => e.EndUtc);
+        modelBuilder.Entity<DmarcReceivedRecord>().HasIndex(e => e.ReceivedUtc);
+        modelBuilder.Entity<DmarcReceivedRecord>().HasIndex(e => new { e.PolicyDomain, e.SourceIp });
         modelBuilder.Entity<LogHourBucket>().HasIndex(b => new { b.HourUtc, b.Kind, b.Listener, b.Key }).IsUnique();
     }
 }
