@@ -81,7 +81,7 @@ public sealed class DmarcReportSendTests
             summaries[summary.GetProperty("policy").GetProperty("domain").GetString()!] = summary;
         }
         var good = summaries["good.test"];
-        Assert.Equal("<dmarc@good.test>", good.GetProperty("to").GetString());
+        Assert.Equal("dmarc@good.test", good.GetProperty("to").GetString());
         Assert.Equal($"postmaster@{Ours}", good.GetProperty("meta").GetProperty("email").GetString());
         Assert.StartsWith("Report Domain: good.test Submitter: ", good.GetProperty("subject").GetString(), StringComparison.Ordinal);
         var goodRows = good.GetProperty("records").EnumerateArray().ToDictionary(r => r.GetProperty("source_ip").GetString()!);
@@ -90,7 +90,7 @@ public sealed class DmarcReportSendTests
         Assert.Equal("1", goodRows["127.0.0.3"].GetProperty("count").GetString());
         Assert.Equal("fail", goodRows["127.0.0.3"].GetProperty("policy_evaluated/spf").GetString());
         Assert.Equal("fail", goodRows["127.0.0.3"].GetProperty("spf_result").GetString());
-        Assert.Equal("<agg@reports.test>", summaries["ext.test"].GetProperty("to").GetString());
+        Assert.Equal("agg@reports.test", summaries["ext.test"].GetProperty("to").GetString());
         Assert.Equal("quarantine", summaries["ext.test"].GetProperty("policy").GetProperty("p").GetString());
         Assert.NotEqual(good.GetProperty("meta").GetProperty("report_id").GetString(), summaries["ext.test"].GetProperty("meta").GetProperty("report_id").GetString());
 
