@@ -1,7 +1,7 @@
 using MailHost.Server.Dkim;
 using MailHost.Server.Dns;
-using MailHost.Server.MailAuth.Dkim;
 using MailHost.Server.IntegrationTests.Delivery;
+using MailHost.Server.MailAuth.Dkim;
 using MailHost.Shared.Entities;
 using MailHost.Shared.Snapshot;
 using MimeKit;

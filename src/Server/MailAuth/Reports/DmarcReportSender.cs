@@ -60,7 +60,10 @@ public sealed class DmarcReportSender(
         // The run marker: the next run starts where this one ended, whatever was sent.
         rows.Add(new DmarcReportSentEntry
         {
-            TimeUtc = now, BeginUtc = begin, EndUtc = now, Messages = domains.Sum(d => d.Messages),
+            TimeUtc = now,
+            BeginUtc = begin,
+            EndUtc = now,
+            Messages = domains.Sum(d => d.Messages),
             Result = FormattableString.Invariant($"run: {domains.Count} domains, {queued} reports queued{(dropped > 0 ? $", {dropped} verdicts over the row limit" : "")}"),
         });
         db.DmarcReportsSent.AddRange(rows);
@@ -156,7 +159,14 @@ public sealed class DmarcReportSender(
 
     private static DmarcReportSentEntry Row(DmarcDomainAggregate domain, string recipient, string reportId, DateTime begin, DateTime end, string result) => new()
     {
-        TimeUtc = end, PolicyDomain = domain.PolicyDomain, Recipient = recipient, ReportId = reportId, BeginUtc = begin, EndUtc = end,
-        Records = domain.Rows.Count, Messages = domain.Messages, Result = result,
+        TimeUtc = end,
+        PolicyDomain = domain.PolicyDomain,
+        Recipient = recipient,
+        ReportId = reportId,
+        BeginUtc = begin,
+        EndUtc = end,
+        Records = domain.Rows.Count,
+        Messages = domain.Messages,
+        Result = result,
     };
 }
