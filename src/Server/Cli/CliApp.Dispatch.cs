@@ -28,6 +28,7 @@ public static partial class CliApp
           queue list|flush|retry-all|delete-deferred [--state queued|deferred|held] [--domain D] [--older-than MIN] | queue retry|hold|release|delete ID
           trace QUEUEID|MESSAGE-ID
           dns show DOMAIN   (MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT records to publish, checked against the live DNS)
+          dmarc reports list [--domain D]   (DMARC aggregate reports received at MailHost:DmarcReports:Address) | dmarc sent list   (reports we sent or skipped, and why)
           node list   (the nodes sharing one PostgreSQL database: address, version, last seen, listeners bound)
         exit codes: 0 ok, 1 validation error, 2 usage
         """;
@@ -55,6 +56,7 @@ public static partial class CliApp
                 "trace" => await TraceCommands.RunAsync(c),
                 "dns" => await DnsCommands.RunAsync(c),
                 "node" => await NodeCommands.RunAsync(c),
+                "dmarc" => await DmarcCommands.RunAsync(c),
                 "help" => Help(c),
                 _ => throw new CliUsageException($"unknown noun '{noun}'"),
             };

@@ -15,6 +15,7 @@ public sealed class LocalDeliveryWorker(
     IMailboxDelivery delivery,
     BounceSender bounces,
     ActivityLog activity,
+    MailAuth.Reports.DmarcReportIntake reports,
     DiskSpaceGuard disk,
     Microsoft.Extensions.Options.IOptions<Hosting.MailHostOptions> options,
     ILogger<LocalDeliveryWorker> logger) : BackgroundService
@@ -144,6 +145,10 @@ public sealed class LocalDeliveryWorker(
                 recipient.State = RecipientState.Delivered;
                 logResult = "delivered";
                 StoreLog.Delivered(logger, message.Id, recipient.Address, result.Detail);
+                if (result.Outcome == LocalDeliveryOutcome.Delivered && (reports.IsReportAddress(recipient.Address) || recipient.OriginalRecipient is { } original && reports.IsReportAddress(original)))
+                {
+                    await ReadReportAsync(message.Id, cancellationToken);
+                }
                 break;
             default:
                 // Over quota and unknown mailbox are permanent here: the SMTP side checked the account at RCPT time.
@@ -164,5 +169,18 @@ public sealed class LocalDeliveryWorker(
             Reason = result.Detail,
             RemoteHost = "local",
         });
+    }
+
+    /// <summary>The copy is in the mailbox already: a report that cannot be read or stored costs a log line, never the delivery.</summary>
+    private async Task ReadReportAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await reports.IngestAsync(id, spool.ContentPath(id), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            StoreLog.WorkerError(logger, id, ex);
+        }
     }
 }

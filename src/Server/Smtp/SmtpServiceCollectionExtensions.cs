@@ -12,6 +12,11 @@ public static class SmtpServiceCollectionExtensions
         services.AddSingleton<MailAuth.Dkim.DkimKeyCache>();
         services.AddSingleton<MailAuth.InboundMailAuth>();
         services.AddOptions<MailAuth.MailAuthOptions>().BindConfiguration(MailAuth.MailAuthOptions.Section);
+        // DMARC aggregate reports: sent once per interval (off by default), read from the configured address.
+        services.AddOptions<MailAuth.Reports.DmarcReportOptions>().BindConfiguration(MailAuth.Reports.DmarcReportOptions.Section);
+        services.AddSingleton<MailAuth.Reports.DmarcReportSender>();
+        services.AddSingleton<MailAuth.Reports.DmarcReportIntake>();
+        services.AddHostedService<MailAuth.Reports.DmarcReportWorker>();
         return services;
     }
 }

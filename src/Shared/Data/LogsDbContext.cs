@@ -17,6 +17,8 @@ public class LogsDbContext(DbContextOptions<LogsDbContext> options) : DbContext(
     public DbSet<MailAuthResultEntry> MailAuthResults => Set<MailAuthResultEntry>();
     public DbSet<MtaStsPolicyCacheEntry> MtaStsPolicies => Set<MtaStsPolicyCacheEntry>();
     public DbSet<TlsReportCounter> TlsReportCounters => Set<TlsReportCounter>();
+    public DbSet<DmarcReportSentEntry> DmarcReportsSent => Set<DmarcReportSentEntry>();
+    public DbSet<DmarcReceivedRecord> DmarcReceived => Set<DmarcReceivedRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -28,6 +30,9 @@ public class LogsDbContext(DbContextOptions<LogsDbContext> options) : DbContext(
         modelBuilder.Entity<MailAuthResultEntry>().HasIndex(e => e.TimeUtc);
         modelBuilder.Entity<MailAuthResultEntry>().HasIndex(e => e.QueueId);
         modelBuilder.Entity<MailAuthResultEntry>().HasIndex(e => e.MessageId);
+        modelBuilder.Entity<DmarcReportSentEntry>().HasIndex(e => e.EndUtc);
+        modelBuilder.Entity<DmarcReceivedRecord>().HasIndex(e => e.ReceivedUtc);
+        modelBuilder.Entity<DmarcReceivedRecord>().HasIndex(e => new { e.PolicyDomain, e.SourceIp });
         modelBuilder.Entity<LogHourBucket>().HasIndex(b => new { b.HourUtc, b.Kind, b.Listener, b.Key }).IsUnique();
         modelBuilder.Entity<MtaStsPolicyCacheEntry>().HasKey(e => e.Domain);
         modelBuilder.Entity<MtaStsPolicyCacheEntry>().HasIndex(e => e.ExpiresUtc);

@@ -1,7 +1,7 @@
-using System.Net;
-using DnsClient;
 using MailHost.Server.Dkim;
+using MailHost.Server.Dns;
 using MailHost.Server.IntegrationTests.Delivery;
+using MailHost.Server.MailAuth.Dkim;
 using MailHost.Shared.Entities;
 using MailHost.Shared.Snapshot;
 using MimeKit;
@@ -9,11 +9,14 @@ using MimeKit.Cryptography;
 
 namespace MailHost.Server.IntegrationTests.Dkim;
 
-/// <summary>The DnsClient-based key locator against dnsmasq, as MimeKit's verifier uses it.</summary>
-public sealed class DkimPublicKeyLocatorTests
+/// <summary>MailAuth's key locator (over <see cref="DkimKeyCache"/> and MailHost's resolver) against dnsmasq, as MimeKit's verifier uses it.</summary>
+public sealed class DnsDkimKeyLocatorTests
 {
-    private static LookupClient Client(int port) =>
-        new(new LookupClientOptions(new NameServer(IPAddress.Loopback, port)) { UseCache = false, Timeout = TimeSpan.FromSeconds(3), Retries = 1 });
+    internal static DnsDkimKeyLocator Locator(int port) => new(new DkimKeyCache(Resolver(port), TimeProvider.System));
+
+    internal static DnsResolver Resolver(int port) => new(
+        Microsoft.Extensions.Options.Options.Create(new DnsResolverOptions { DnsServers = $"127.0.0.1:{port}", DnsTimeoutMilliseconds = 3000 }),
+        TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<DnsResolver>.Instance);
 
     [Theory]
     [InlineData(DkimAlgorithm.Rsa2048)]
@@ -30,7 +33,7 @@ public sealed class DkimPublicKeyLocatorTests
         var field = DkimSignatureField.Create(MimeMessage.Load(new MemoryStream(bytes)), key, DateTimeOffset.UtcNow);
         var signed = MimeMessage.Load(new MemoryStream([.. field, .. bytes]));
 
-        var verifier = new DkimVerifier(new DkimPublicKeyLocator(Client(dns.Port)));
+        var verifier = new DkimVerifier(Locator(dns.Port));
         Assert.True(await verifier.VerifyAsync(signed, signed.Headers[0]));
 
         var other = new DkimKeySpec(2, "example.test", "s1", algorithm, DkimKeyMaterial.Generate(algorithm), true);
@@ -39,11 +42,11 @@ public sealed class DkimPublicKeyLocatorTests
     }
 
     [Fact]
-    public async Task LocatePublicKeyAsync_NoRecord_ThrowsKeyNotFound()
+    public async Task LocatePublicKeyAsync_NoRecord_ThrowsKeyUnavailable()
     {
         using var dns = await DnsmasqServer.StartAsync([DnsmasqServer.Txt("other._domainkey.example.test", "v=DKIM1; p=")]);
-        var locator = new DkimPublicKeyLocator(Client(dns.Port));
-        var ex = await Assert.ThrowsAsync<DkimKeyNotFoundException>(() => locator.LocatePublicKeyAsync("dns/txt", "example.test", "s1"));
+        var locator = Locator(dns.Port);
+        var ex = await Assert.ThrowsAsync<DkimKeyUnavailableException>(() => locator.LocatePublicKeyAsync("dns/txt", "example.test", "s1"));
         Assert.Contains("s1._domainkey.example.test", ex.Message);
     }
 }
