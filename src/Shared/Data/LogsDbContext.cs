@@ -39,7 +39,14 @@ public class LogsDbContext(DbContextOptions<LogsDbContext> options) : DbContext(
         // The upsert key of a counter (see TlsReportCounter): long policy text stays out of the index.
         modelBuilder.Entity<TlsReportCounter>().HasIndex(c => new
         {
-            c.PeriodStartUtc, c.PolicyDomain, c.PolicyHash, c.ResultType, c.ReceivingMxHost, c.ReceivingIp, c.SendingIp, c.FailureReason,
+            c.PeriodStartUtc,
+            c.PolicyDomain,
+            c.PolicyHash,
+            c.ResultType,
+            c.ReceivingMxHost,
+            c.ReceivingIp,
+            c.SendingIp,
+            c.FailureReason,
         }).IsUnique().HasDatabaseName("IX_TlsReportCounters_Key");
     }
 }

@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using MailHost.Shared.Data;
@@ -151,9 +151,17 @@ public sealed class TlsOutcomeRecorder(IDbContextFactory<LogsDbContext> factory,
 
         public static TlsReportCounter Copy(TlsReportCounter k) => new()
         {
-            PeriodStartUtc = k.PeriodStartUtc, PolicyDomain = k.PolicyDomain, PolicyType = k.PolicyType, PolicyStrings = k.PolicyStrings,
-            PolicyMxHosts = k.PolicyMxHosts, PolicyHash = k.PolicyHash, ResultType = k.ResultType, ReceivingMxHost = k.ReceivingMxHost,
-            ReceivingIp = k.ReceivingIp, SendingIp = k.SendingIp, FailureReason = k.FailureReason,
+            PeriodStartUtc = k.PeriodStartUtc,
+            PolicyDomain = k.PolicyDomain,
+            PolicyType = k.PolicyType,
+            PolicyStrings = k.PolicyStrings,
+            PolicyMxHosts = k.PolicyMxHosts,
+            PolicyHash = k.PolicyHash,
+            ResultType = k.ResultType,
+            ReceivingMxHost = k.ReceivingMxHost,
+            ReceivingIp = k.ReceivingIp,
+            SendingIp = k.SendingIp,
+            FailureReason = k.FailureReason,
         };
 
         private static string Limit(string s, int max) => s.Length <= max ? s : s[..max];

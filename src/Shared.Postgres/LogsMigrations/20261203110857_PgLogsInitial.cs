@@ -39,6 +39,53 @@ namespace MailHost.Shared.Postgres.LogsMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "DmarcReceived",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ReceivedUtc = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    OrgName = table.Column<string>(type: "text", nullable: false),
+                    ReporterEmail = table.Column<string>(type: "text", nullable: false),
+                    ReportId = table.Column<string>(type: "text", nullable: false),
+                    PolicyDomain = table.Column<string>(type: "text", nullable: false),
+                    BeginUtc = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    EndUtc = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    SourceIp = table.Column<string>(type: "text", nullable: false),
+                    Count = table.Column<int>(type: "integer", nullable: false),
+                    Disposition = table.Column<string>(type: "text", nullable: false),
+                    Dkim = table.Column<string>(type: "text", nullable: false),
+                    Spf = table.Column<string>(type: "text", nullable: false),
+                    HeaderFrom = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DmarcReceived", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DmarcReportsSent",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TimeUtc = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    PolicyDomain = table.Column<string>(type: "text", nullable: false),
+                    Recipient = table.Column<string>(type: "text", nullable: false),
+                    ReportId = table.Column<string>(type: "text", nullable: false),
+                    BeginUtc = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    EndUtc = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    Records = table.Column<int>(type: "integer", nullable: false),
+                    Messages = table.Column<int>(type: "integer", nullable: false),
+                    Result = table.Column<string>(type: "text", nullable: false),
+                    QueueId = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DmarcReportsSent", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "HourBuckets",
                 columns: table => new
                 {
@@ -88,6 +135,22 @@ namespace MailHost.Shared.Postgres.LogsMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "MtaStsPolicies",
+                columns: table => new
+                {
+                    Domain = table.Column<string>(type: "text", nullable: false),
+                    PolicyId = table.Column<string>(type: "text", nullable: false),
+                    PolicyText = table.Column<string>(type: "text", nullable: false),
+                    FetchedUtc = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    ExpiresUtc = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    CheckedUtc = table.Column<DateTime>(type: "timestamp without time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MtaStsPolicies", x => x.Domain);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "TlsLog",
                 columns: table => new
                 {
@@ -112,6 +175,30 @@ namespace MailHost.Shared.Postgres.LogsMigrations
                     table.PrimaryKey("PK_TlsLog", x => x.Id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "TlsReportCounters",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    PeriodStartUtc = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    PolicyDomain = table.Column<string>(type: "text", nullable: false),
+                    PolicyType = table.Column<string>(type: "text", nullable: false),
+                    PolicyStrings = table.Column<string>(type: "text", nullable: false),
+                    PolicyMxHosts = table.Column<string>(type: "text", nullable: false),
+                    PolicyHash = table.Column<string>(type: "text", nullable: false),
+                    ResultType = table.Column<string>(type: "text", nullable: false),
+                    ReceivingMxHost = table.Column<string>(type: "text", nullable: false),
+                    ReceivingIp = table.Column<string>(type: "text", nullable: false),
+                    SendingIp = table.Column<string>(type: "text", nullable: false),
+                    FailureReason = table.Column<string>(type: "text", nullable: false),
+                    Count = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TlsReportCounters", x => x.Id);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_DeliveryLog_MessageId",
                 table: "DeliveryLog",
@@ -126,6 +213,21 @@ namespace MailHost.Shared.Postgres.LogsMigrations
                 name: "IX_DeliveryLog_TimeUtc",
                 table: "DeliveryLog",
                 column: "TimeUtc");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DmarcReceived_PolicyDomain_SourceIp",
+                table: "DmarcReceived",
+                columns: new[] { "PolicyDomain", "SourceIp" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DmarcReceived_ReceivedUtc",
+                table: "DmarcReceived",
+                column: "ReceivedUtc");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DmarcReportsSent_EndUtc",
+                table: "DmarcReportsSent",
+                column: "EndUtc");
 
             migrationBuilder.CreateIndex(
                 name: "IX_HourBuckets_HourUtc_Kind_Listener_Key",
@@ -149,9 +251,20 @@ namespace MailHost.Shared.Postgres.LogsMigrations
                 column: "TimeUtc");
 
             migrationBuilder.CreateIndex(
+                name: "IX_MtaStsPolicies_ExpiresUtc",
+                table: "MtaStsPolicies",
+                column: "ExpiresUtc");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_TlsLog_TimeUtc",
                 table: "TlsLog",
                 column: "TimeUtc");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TlsReportCounters_Key",
+                table: "TlsReportCounters",
+                columns: new[] { "PeriodStartUtc", "PolicyDomain", "PolicyHash", "ResultType", "ReceivingMxHost", "ReceivingIp", "SendingIp", "FailureReason" },
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -161,13 +274,25 @@ namespace MailHost.Shared.Postgres.LogsMigrations
                 name: "DeliveryLog");
 
             migrationBuilder.DropTable(
+                name: "DmarcReceived");
+
+            migrationBuilder.DropTable(
+                name: "DmarcReportsSent");
+
+            migrationBuilder.DropTable(
                 name: "HourBuckets");
 
             migrationBuilder.DropTable(
                 name: "MailAuthResults");
 
             migrationBuilder.DropTable(
+                name: "MtaStsPolicies");
+
+            migrationBuilder.DropTable(
                 name: "TlsLog");
+
+            migrationBuilder.DropTable(
+                name: "TlsReportCounters");
         }
     }
 }

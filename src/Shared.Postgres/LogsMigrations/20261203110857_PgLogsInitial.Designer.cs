@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MailHost.Shared.Postgres.LogsMigrations
 {
     [DbContext(typeof(LogsDbContext))]
-    [Migration("20261202214621_PgLogsInitial")]
+    [Migration("20261203110857_PgLogsInitial")]
     partial class PgLogsInitial
     {
         /// <inheritdoc />
@@ -96,6 +96,121 @@ namespace MailHost.Shared.Postgres.LogsMigrations
                     b.HasIndex("TimeUtc");
 
                     b.ToTable("DeliveryLog");
+                });
+
+            modelBuilder.Entity("MailHost.Shared.Entities.DmarcReceivedRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("BeginUtc")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Disposition")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Dkim")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("EndUtc")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("HeaderFrom")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("OrgName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PolicyDomain")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("ReceivedUtc")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("ReportId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ReporterEmail")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SourceIp")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Spf")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReceivedUtc");
+
+                    b.HasIndex("PolicyDomain", "SourceIp");
+
+                    b.ToTable("DmarcReceived");
+                });
+
+            modelBuilder.Entity("MailHost.Shared.Entities.DmarcReportSentEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("BeginUtc")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<DateTime>("EndUtc")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<int>("Messages")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PolicyDomain")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("QueueId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Records")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ReportId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("TimeUtc")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EndUtc");
+
+                    b.ToTable("DmarcReportsSent");
                 });
 
             modelBuilder.Entity("MailHost.Shared.Entities.LogHourBucket", b =>
@@ -228,6 +343,35 @@ namespace MailHost.Shared.Postgres.LogsMigrations
                     b.ToTable("MailAuthResults");
                 });
 
+            modelBuilder.Entity("MailHost.Shared.Entities.MtaStsPolicyCacheEntry", b =>
+                {
+                    b.Property<string>("Domain")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CheckedUtc")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<DateTime>("ExpiresUtc")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<DateTime>("FetchedUtc")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("PolicyId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PolicyText")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Domain");
+
+                    b.HasIndex("ExpiresUtc");
+
+                    b.ToTable("MtaStsPolicies");
+                });
+
             modelBuilder.Entity("MailHost.Shared.Entities.TlsLogEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -292,6 +436,69 @@ namespace MailHost.Shared.Postgres.LogsMigrations
                     b.HasIndex("TimeUtc");
 
                     b.ToTable("TlsLog");
+                });
+
+            modelBuilder.Entity("MailHost.Shared.Entities.TlsReportCounter", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("FailureReason")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("PeriodStartUtc")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("PolicyDomain")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PolicyHash")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PolicyMxHosts")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PolicyStrings")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PolicyType")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ReceivingIp")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ReceivingMxHost")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ResultType")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SendingIp")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PeriodStartUtc", "PolicyDomain", "PolicyHash", "ResultType", "ReceivingMxHost", "ReceivingIp", "SendingIp", "FailureReason")
+                        .IsUnique()
+                        .HasDatabaseName("IX_TlsReportCounters_Key");
+
+                    b.ToTable("TlsReportCounters");
                 });
 #pragma warning restore 612, 618
         }

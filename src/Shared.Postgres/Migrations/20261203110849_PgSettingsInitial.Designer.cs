@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MailHost.Shared.Postgres.Migrations
 {
     [DbContext(typeof(MailHostDbContext))]
-    [Migration("20261202214613_PgSettingsInitial")]
+    [Migration("20261203110849_PgSettingsInitial")]
     partial class PgSettingsInitial
     {
         /// <inheritdoc />
