@@ -18,6 +18,7 @@ public sealed class ScreenshotTests(ConsoleFixture fixture) : IClassFixture<Cons
         ("/acme", "#acme-grid", "acme"),
         ("/dns-records", "h1", "dns-records"),
         ("/nodes", "h1", "nodes"),
+        ("/dmarc-reports", "h1", "dmarc-reports"),
         ("/queue", "#queue-grid", "queue"),
         ("/trace", "#trace-go", "trace"),
         ("/logs/delivery", "#delivery-grid", "delivery-log"),
