@@ -68,12 +68,7 @@ public static class ServerHost
         // Serves the console's assets from the build output when not published (and in every environment, not only Development).
         builder.WebHost.UseStaticWebAssets();
         // An https:// console URL serves the mail certificates (SNI included): the console needs no certificate of its own.
-        builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h =>
-        {
-            var store = k.ApplicationServices.GetRequiredService<Tls.CertificateStore>();
-            var settings = k.ApplicationServices.GetRequiredService<SettingsSnapshotProvider>();
-            h.ServerCertificateSelector = (_, name) => store.Select(settings.Current, name)?.TargetCertificate;
-        }));
+        builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => ConsoleHttps.Configure(h, k.ApplicationServices)));
 
         builder.Services.AddMailHostSerilog(dataDir);
 

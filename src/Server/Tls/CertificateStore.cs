@@ -13,15 +13,29 @@ public sealed class CertificateStore(IOptions<MailHostOptions> options, ILogger<
 {
     private readonly ConcurrentDictionary<(string Path, string Thumbprint), SslStreamCertificateContext?> _contexts = new();
 
-    public SslStreamCertificateContext? Select(MailHostSnapshot snapshot, string? serverName)
+    public SslStreamCertificateContext? Select(MailHostSnapshot snapshot, string? serverName, bool acceptsEcdsa = true)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var spec = Choose(snapshot.Certificates, serverName);
+        var spec = Choose(snapshot.Certificates, serverName, acceptsEcdsa);
         return spec is null ? null : _contexts.GetOrAdd((spec.FilePath, spec.Thumbprint), _ => Load(spec));
     }
 
-    /// <summary>Exact name, then wildcard, then the default certificate, then any.</summary>
-    public static CertificateSpec? Choose(IReadOnlyList<CertificateSpec> certificates, string? serverName)
+    /// <summary>
+    /// Exact name, then wildcard, then the default certificate, then any; then, for a client that
+    /// cannot verify ECDSA, the RSA twin of an ECDSA choice (a certificate for the same names, as
+    /// `--key both` makes), so the default and the SNI names of a pair are those of its ECDSA half.
+    /// </summary>
+    public static CertificateSpec? Choose(IReadOnlyList<CertificateSpec> certificates, string? serverName, bool acceptsEcdsa = true)
+    {
+        var chosen = ChooseByName(certificates, serverName);
+        if (chosen is null || acceptsEcdsa || !chosen.IsEcdsa)
+        {
+            return chosen;
+        }
+        return certificates.FirstOrDefault(c => !c.IsEcdsa && c.KeyAlgorithm.Length > 0 && c.HostNames.ToHashSet().SetEquals(chosen.HostNames)) ?? chosen;
+    }
+
+    private static CertificateSpec? ChooseByName(IReadOnlyList<CertificateSpec> certificates, string? serverName)
     {
         ArgumentNullException.ThrowIfNull(certificates);
         if (!string.IsNullOrEmpty(serverName))

@@ -3,10 +3,21 @@ namespace MailHost.Server.Tls;
 /// <summary>
 /// The versions and server name a client offered, read from the first bytes of its ClientHello
 /// (RFC 8446 §4.1.2, supported_versions §4.2.1, server_name RFC 6066 §3) — what SslStream does not
-/// report when the handshake fails. Reads one record only, bounded by the bytes given.
+/// report when the handshake fails — and whether it can verify an ECDSA P-256 certificate, which
+/// SslStream's hello info does not tell either (it picks between the ECDSA and RSA certificate of
+/// `--key both`). Reads one record only, bounded by the bytes given.
 /// </summary>
 public sealed record ClientHelloInfo(IReadOnlyList<string> Versions, string ServerName)
 {
+    // TLS 1.2 suites authenticated by ECDSA (RFC 8422, 5289, 7905, 7251): a TLS 1.2 client needs one of them.
+    private static readonly HashSet<int> EcdsaSuites = [0xc009, 0xc00a, 0xc023, 0xc024, 0xc02b, 0xc02c, 0xcca9, 0xc0ac, 0xc0ad, 0xc0ae, 0xc0af];
+
+    /// <summary>
+    /// True unless the hello rules out an ECDSA P-256 certificate: its signature_algorithms (RFC 8446
+    /// §4.2.3) lack ecdsa_secp256r1_sha256, or it offers neither TLS 1.3 nor a TLS 1.2 ECDSA suite.
+    /// </summary>
+    public bool AcceptsEcdsa { get; init; } = true;
+
     public static ClientHelloInfo? TryParse(ReadOnlySpan<byte> data)
     {
         // TLS record: type 22 (handshake), version, length; handshake type 1 (ClientHello).
@@ -22,10 +33,26 @@ public sealed record ClientHelloInfo(IReadOnlyList<string> Versions, string Serv
         }
         var legacyVersion = (data[p] << 8) | data[p + 1];
         p += 2 + 32;
-        if (!Skip(data, ref p, end, 1) || !Skip(data, ref p, end, 2) || !Skip(data, ref p, end, 1))
+        if (!Skip(data, ref p, end, 1))
         {
             return new ClientHelloInfo([Name(legacyVersion)], "");
         }
+        var suitesStart = p + 2;
+        if (!Skip(data, ref p, end, 2))
+        {
+            return new ClientHelloInfo([Name(legacyVersion)], "");
+        }
+        var suitesEnd = p;
+        if (!Skip(data, ref p, end, 1))
+        {
+            return new ClientHelloInfo([Name(legacyVersion)], "");
+        }
+        var ecdsaSuite = false;
+        for (var i = suitesStart; i + 1 < suitesEnd; i += 2)
+        {
+            ecdsaSuite |= EcdsaSuites.Contains((data[i] << 8) | data[i + 1]);
+        }
+        bool? ecdsaSignature = null;
         var versions = new List<string>();
         var sni = "";
         if (p + 2 <= end)
@@ -54,6 +81,15 @@ public sealed record ClientHelloInfo(IReadOnlyList<string> Versions, string Serv
                         }
                     }
                 }
+                else if (type == 0x000d && len >= 2)
+                {
+                    ecdsaSignature = false;
+                    for (var i = body + 2; i + 1 < p && i + 1 < body + 2 + ((data[body] << 8) | data[body + 1]); i += 2)
+                    {
+                        // ecdsa_secp256r1_sha256: the only scheme a P-256 key signs with in TLS 1.3.
+                        ecdsaSignature |= data[i] == 0x04 && data[i + 1] == 0x03;
+                    }
+                }
                 else if (type == 0x0000 && len >= 5 && data[body + 2] == 0)
                 {
                     var nameLen = (data[body + 3] << 8) | data[body + 4];
@@ -68,7 +104,11 @@ public sealed record ClientHelloInfo(IReadOnlyList<string> Versions, string Serv
         {
             versions.Add(Name(legacyVersion));
         }
-        return new ClientHelloInfo(versions, sni);
+        return new ClientHelloInfo(versions, sni)
+        {
+            // No signature_algorithms extension (TLS 1.2 and older) means SHA-1 with the suite's kind: the suite decides.
+            AcceptsEcdsa = ecdsaSignature != false && (versions.Contains("TLSv1.3") || ecdsaSuite),
+        };
     }
 
     private static bool Skip(ReadOnlySpan<byte> data, ref int p, int end, int lengthBytes)

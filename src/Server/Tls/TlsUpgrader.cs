@@ -34,7 +34,9 @@ public sealed class TlsUpgrader(CertificateStore certificates)
         cts.CancelAfter(timeout);
         try
         {
-            await ssl.AuthenticateAsServerAsync((_, hello, _, _) => ValueTask.FromResult(BuildOptions(snapshot(), listener, hello.ServerName)), null, cts.Token);
+            // The hello has been read when the callback runs: a recorder under us holds its bytes, which say whether ECDSA will do.
+            await ssl.AuthenticateAsServerAsync((_, hello, _, _) => ValueTask.FromResult(BuildOptions(snapshot(), listener, hello.ServerName,
+                inner is HandshakeRecorder recorder ? ClientHelloInfo.TryParse(recorder.Recorded)?.AcceptsEcdsa ?? true : true)), null, cts.Token);
             return ssl;
         }
         catch
@@ -44,10 +46,10 @@ public sealed class TlsUpgrader(CertificateStore certificates)
         }
     }
 
-    public SslServerAuthenticationOptions BuildOptions(MailHostSnapshot snapshot, ListenerSpec listener, string? serverName)
+    public SslServerAuthenticationOptions BuildOptions(MailHostSnapshot snapshot, ListenerSpec listener, string? serverName, bool acceptsEcdsa = true)
     {
         var policy = PolicyFor(snapshot, listener);
-        var context = certificates.Select(snapshot, serverName)
+        var context = certificates.Select(snapshot, serverName, acceptsEcdsa)
             ?? throw new AuthenticationException("no server certificate is configured");
         return Built.GetOrCreateValue(context).GetValue(policy, p => new SslServerAuthenticationOptions
         {

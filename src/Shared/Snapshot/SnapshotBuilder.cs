@@ -57,7 +57,7 @@ public static class SnapshotBuilder
 
         var certificates = d.Certificates.Select(c => new CertificateSpec(c.Id, c.Name, c.FilePath,
             [.. c.HostNames.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(h => h.ToLowerInvariant())],
-            c.Thumbprint, c.NotAfterUtc, c.IsDefault)).ToImmutableArray();
+            c.Thumbprint, c.NotAfterUtc, c.IsDefault, c.KeyAlgorithm)).ToImmutableArray();
 
         return new MailHostSnapshot(
             s.Revision,

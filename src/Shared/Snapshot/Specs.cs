@@ -100,6 +100,10 @@ public sealed record AccountSpec(
     bool AllowImap,
     bool AllowPop3);
 
-public sealed record CertificateSpec(int Id, string Name, string FilePath, ImmutableArray<string> HostNames, string Thumbprint, DateTime NotAfterUtc, bool IsDefault);
+/// <summary>A server certificate; <paramref name="KeyAlgorithm"/> is "ECDSA P-256", "RSA-2048"… (the Certificate row's), for picking the key a client can verify.</summary>
+public sealed record CertificateSpec(int Id, string Name, string FilePath, ImmutableArray<string> HostNames, string Thumbprint, DateTime NotAfterUtc, bool IsDefault, string KeyAlgorithm = "")
+{
+    public bool IsEcdsa => KeyAlgorithm.StartsWith("ECDSA", StringComparison.Ordinal);
+}
 
 public sealed record DkimKeySpec(int Id, string Domain, string Selector, DkimAlgorithm Algorithm, string PrivateKeyPem, bool Active);

@@ -25,8 +25,11 @@ public sealed class AcmeHost : IAsyncDisposable
     public string[] Args { get; }
     public IServiceProvider Services => _app!.Services;
 
-    /// <summary>A data folder with free listener ports; <paramref name="httpPort"/> is where our http-01 responder listens.</summary>
-    public static async Task<AcmeHost> CreateAsync(PebbleServer pebble, int? httpPort = null, int? tlsPort = null)
+    /// <summary>
+    /// A data folder with free listener ports; <paramref name="httpPort"/> is where our http-01 responder
+    /// listens; <paramref name="consoleHttpsPort"/> puts the console on https://127.0.0.1:port.
+    /// </summary>
+    public static async Task<AcmeHost> CreateAsync(PebbleServer pebble, int? httpPort = null, int? tlsPort = null, int? consoleHttpsPort = null)
     {
         ArgumentNullException.ThrowIfNull(pebble);
         var (dataDir, ports) = await TestDataDir.CreateAsync();
@@ -35,7 +38,7 @@ public sealed class AcmeHost : IAsyncDisposable
             $"--MailHost:DataDir={dataDir}",
             "--MailHost:Hostname=mx.test.local",
             "--MailHost:RevisionPollMilliseconds=200",
-            "--urls=http://127.0.0.1:0",
+            consoleHttpsPort is { } console ? $"--urls=https://127.0.0.1:{console}" : "--urls=http://127.0.0.1:0",
             "--environment=Production",
             "--MailHost:DnsServers=127.0.0.1:9",
             "--MailHost:AcmeBindAddress=127.0.0.1",

@@ -110,23 +110,9 @@ public sealed class AcmeServerTests
         Assert.Empty(db.Certificates.Where(c => c.Name == "mail"));
     }
 
-    private static async Task<string> WriteRootAsync(PebbleServer pebble, string dir)
-    {
-        var path = Path.Combine(dir, "pebble-root.pem");
-        await File.WriteAllTextAsync(path, await pebble.RootPemAsync());
-        return path;
-    }
+    private static Task<string> WriteRootAsync(PebbleServer pebble, string dir) => ServedCertificate.WriteRootAsync(pebble, dir);
 
-    /// <summary>The leaf served on <paramref name="port"/> for SNI mail.acme.test; asserts openssl verifies the chain against pebble's root.</summary>
-    private static async Task<X509Certificate2> ServedAsync(int port, string rootFile)
-    {
-        var (code, output) = await ExternalTool.RunAsync("openssl", ["s_client", "-connect", $"127.0.0.1:{port}", "-servername", Name,
-            "-showcerts", "-CAfile", rootFile, "-verify_hostname", Name, "-verify_return_error"], "Q\n");
-        Assert.True(code == 0 && output.Contains("Verify return code: 0 (ok)", StringComparison.Ordinal), output);
-        // The intermediate is sent too: -showcerts prints two certificates.
-        Assert.True(output.Split("-----BEGIN CERTIFICATE-----").Length - 1 >= 2, output);
-        return X509Certificate2.CreateFromPem(output.AsSpan(output.IndexOf("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal)));
-    }
+    private static Task<X509Certificate2> ServedAsync(int port, string rootFile) => ServedCertificate.FetchAsync(port, rootFile, Name);
 }
 
 internal static class AcmeQueryExtensions
