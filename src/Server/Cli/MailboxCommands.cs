@@ -39,7 +39,7 @@ internal static class MailboxCommands
                 {
                     foreach (var d in await db.Domains.OrderBy(x => x.Name).ToListAsync())
                     {
-                        c.Output.WriteLine(d.MtaStsMode == MtaStsMode.None ? d.Name : $"{d.Name}  mta-sts {d.MtaStsMode.ToString().ToLowerInvariant()} max_age {d.MtaStsMaxAgeSeconds}");
+                        c.Output.WriteLine(d.MtaStsMode == MtaStsPublishMode.None ? d.Name : $"{d.Name}  mta-sts {d.MtaStsMode.ToString().ToLowerInvariant()} max_age {d.MtaStsMaxAgeSeconds}");
                     }
                 }
                 return 0;
@@ -54,9 +54,9 @@ internal static class MailboxCommands
         {
             domain.MtaStsMode = mode.ToLowerInvariant() switch
             {
-                "none" => MtaStsMode.None,
-                "testing" => MtaStsMode.Testing,
-                "enforce" => MtaStsMode.Enforce,
+                "none" => MtaStsPublishMode.None,
+                "testing" => MtaStsPublishMode.Testing,
+                "enforce" => MtaStsPublishMode.Enforce,
                 _ => throw new CliUsageException("--mta-sts: none, testing or enforce"),
             };
         }

@@ -10,7 +10,7 @@ public class Domain
     public string Name { get; set; } = "";
 
     /// <summary>Our MTA-STS policy for this domain, served at https://mta-sts.&lt;domain&gt;/.well-known/mta-sts.txt; None publishes nothing.</summary>
-    public MtaStsMode MtaStsMode { get; set; }
+    public MtaStsPublishMode MtaStsMode { get; set; }
 
     /// <summary>The policy's max_age: how long senders cache it. A week by default (RFC 8461 §3.2 suggests weeks).</summary>
     public int MtaStsMaxAgeSeconds { get; set; } = 604_800;
@@ -20,7 +20,7 @@ public class Domain
 }
 
 /// <summary>The mode of the MTA-STS policy we publish for one of our domains (RFC 8461 §5).</summary>
-public enum MtaStsMode
+public enum MtaStsPublishMode
 {
     /// <summary>Not published: the policy host answers 404.</summary>
     None = 0,

@@ -10,13 +10,13 @@ namespace MailHost.Shared.Snapshot;
 /// The id is derived from the policy text, so it changes exactly when the policy does (RFC 8461 §3.1: senders
 /// refetch only when the id changes) and the console, the CLI and the policy host always agree on it.
 /// </summary>
-public sealed record PublishedMtaStsPolicy(string Domain, MtaStsMode Mode, ImmutableArray<string> Mx, int MaxAgeSeconds)
+public sealed record PublishedMtaStsPolicy(string Domain, MtaStsPublishMode Mode, ImmutableArray<string> Mx, int MaxAgeSeconds)
 {
     /// <summary>The policy for a domain, or null when its mode is None (nothing published).</summary>
     public static PublishedMtaStsPolicy? For(Domain domain, string hostname)
     {
         ArgumentNullException.ThrowIfNull(domain);
-        if (domain.MtaStsMode == MtaStsMode.None)
+        if (domain.MtaStsMode == MtaStsPublishMode.None)
         {
             return null;
         }
@@ -39,7 +39,7 @@ public sealed record PublishedMtaStsPolicy(string Domain, MtaStsMode Mode, Immut
         {
             var text = new StringBuilder();
             text.Append("version: STSv1\r\n");
-            text.Append("mode: ").Append(Mode == MtaStsMode.Enforce ? "enforce" : "testing").Append("\r\n");
+            text.Append("mode: ").Append(Mode == MtaStsPublishMode.Enforce ? "enforce" : "testing").Append("\r\n");
             foreach (var m in Mx)
             {
                 text.Append("mx: ").Append(m).Append("\r\n");
