@@ -6,7 +6,7 @@ public sealed record DnsRecordStatus(string Kind, string Name, string Type, stri
 /// <summary>The console's "DNS records" page: the same backend as `mailhost dns show DOMAIN`.</summary>
 public interface IDnsRecordsCheck
 {
-    /// <summary>MX, SPF, DKIM (every active selector), DMARC, MTA-STS and TLS-RPT; a DKIM row that is not Ok when the domain has no active key.</summary>
+    /// <summary>MX, SPF, DKIM (every active selector), DMARC, MTA-STS (TXT and policy host), TLS-RPT and the TLSA record of our certificate; a DKIM row that is not Ok when the domain has no active key.</summary>
     Task<IReadOnlyList<DnsRecordStatus>> CheckAsync(string domain, CancellationToken cancellationToken);
 
     /// <summary>Forward-confirmed reverse DNS of the server's host name.</summary>

@@ -12,14 +12,15 @@ public static partial class CliApp
         usage: mailhost <noun> <verb> [arguments] [--MailHost:DataDir=DIR]
           status
           server show | server set [--hostname H] [--banner B] [--max-message-size MB] [--max-header-size N] [--max-header-line-length N] [--max-recipients N] [--max-connections-per-ip N] [--vrfy yes|no] [--retry-schedule M,M,…] [--auth-fail-limit N] …
-          domain add|list|remove NAME
+          domain add|list|remove NAME | domain set NAME [--mta-sts none|testing|enforce] [--mta-sts-max-age SECONDS] [--mta-sts-mx NAME,…]
           account add|list|passwd|remove ADDRESS [--password-stdin] [--quota MB] [--smtp yes|no] [--imap yes|no] [--pop3 yes|no]
           alias add|list|remove ADDRESS [TARGET,…]
           listener list | listener set NAME [--port N] [--address A] [--tls none|optional|required|implicit] [--enabled yes|no] [--auth yes|no] [--policy NAME]
           iprange list | iprange add NAME CIDR|LOWER-UPPER [flags] | iprange set NAME [flags] | iprange remove NAME
               flags: --priority N --smtp --imap --pop3 --auth --require-tls-auth --relay --local-delivery --never-ban --verify-sender-auth (each yes|no, on|off) --expires DATE
           tls policy list | tls policy set NAME [--preset modern|intermediate|legacy] [--tls10 --tls11 --tls12 --tls13 yes|no] [--ciphers LIST] [--tls13-suites LIST]
-          cert list | cert import NAME FILE [--password P] [--default] | cert self-signed NAME HOST [--rsa] [--default]
+          cert list | cert import NAME FILE [--password P] [--default] [--force] | cert self-signed NAME HOST [--rsa] [--default] [--force] | cert default NAME [--force]
+              (--force: replace the certificate for the host name even when its key matches no live TLSA 3 1 1 record)
           cert acme add NAME --domain D [--domain D…] --directory URL|letsencrypt|letsencrypt-staging --email E [--challenge http-01|tls-alpn-01] [--key ecdsa|rsa|both] [--default] [--agree-tos]
           cert acme list | cert acme renew NAME
           dkim generate DOMAIN [--selector S] [--algorithm rsa2048|rsa4096|ed25519] [--active] | dkim list | dkim show DOMAIN [--selector S]
@@ -27,7 +28,7 @@ public static partial class CliApp
           ban list | ban remove ADDRESS
           queue list|flush|retry-all|delete-deferred [--state queued|deferred|held] [--domain D] [--older-than MIN] | queue retry|hold|release|delete ID
           trace QUEUEID|MESSAGE-ID
-          dns show DOMAIN   (MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT records to publish, checked against the live DNS)
+          dns show DOMAIN   (MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT, TLSA records to publish, checked against the live DNS)
           dmarc reports list [--domain D]   (DMARC aggregate reports received at MailHost:DmarcReports:Address) | dmarc sent list   (reports we sent or skipped, and why)
           node list   (the nodes sharing one PostgreSQL database: address, version, last seen, listeners bound)
         exit codes: 0 ok, 1 validation error, 2 usage

@@ -16,13 +16,13 @@ internal static class DnsCommands
         DomainDnsReport report;
         await using (var db = await c.DbAsync())
         {
-            report = await DomainDnsReport.BuildAsync(c.Services.GetRequiredService<IDnsResolver>(), db, domain, CancellationToken.None);
+            report = await DomainDnsReport.BuildAsync(c.Services.GetRequiredService<IDnsResolver>(), db, c.Options.FullDataDir, domain, CancellationToken.None);
         }
         var records = report.Records;
         foreach (var r in records)
         {
-            c.Output.WriteLine($"{r.Kind,-8} {(r.Ok ? "OK " : "FIX")}  {r.Name}. {r.Type} {(r.Type == "TXT" ? $"\"{r.Value}\"" : r.Value)}");
-            c.Output.WriteLine($"{"",-8}      {r.Check}");
+            c.Output.WriteLine($"{r.Kind,-12} {(r.Ok ? "OK " : "FIX")}  {r.Name}. {r.Type} {(r.Type == "TXT" ? $"\"{r.Value}\"" : r.Value)}");
+            c.Output.WriteLine($"{"",-12}      {r.Check}");
         }
         if (!report.HasDkimKey)
         {

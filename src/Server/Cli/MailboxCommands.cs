@@ -15,6 +15,15 @@ internal static class MailboxCommands
                 await c.Settings.UpdateAsync("cli", $"domain add {name}", (d, _) => d.Domains.Add(new Domain { Name = name }), CancellationToken.None);
                 c.Output.WriteLine($"domain {name} added");
                 return 0;
+            case "set":
+                var set = c.Arg(2, "domain name").ToLowerInvariant();
+                await c.Settings.UpdateAsync("cli", $"domain set {set}", (d, _) =>
+                {
+                    var domain = d.Domains.FirstOrDefault(x => x.Name == set) ?? throw new CliUsageException($"no domain {set}");
+                    ApplyMtaSts(c, domain);
+                }, CancellationToken.None);
+                c.Output.WriteLine($"domain {set} updated");
+                return 0;
             case "remove":
                 var remove = c.Arg(2, "domain name").ToLowerInvariant();
                 await c.Settings.UpdateAsync("cli", $"domain remove {remove}", (d, db) =>
@@ -30,12 +39,34 @@ internal static class MailboxCommands
                 {
                     foreach (var d in await db.Domains.OrderBy(x => x.Name).ToListAsync())
                     {
-                        c.Output.WriteLine(d.Name);
+                        c.Output.WriteLine(d.MtaStsMode == MtaStsPublishMode.None ? d.Name : $"{d.Name}  mta-sts {d.MtaStsMode.ToString().ToLowerInvariant()} max_age {d.MtaStsMaxAgeSeconds}");
                     }
                 }
                 return 0;
             default:
-                throw new CliUsageException("domain verbs: add, list, remove");
+                throw new CliUsageException("domain verbs: add, list, set, remove");
+        }
+    }
+
+    private static void ApplyMtaSts(CliContext c, Domain domain)
+    {
+        if (c.Flag("mta-sts") is { } mode)
+        {
+            domain.MtaStsMode = mode.ToLowerInvariant() switch
+            {
+                "none" => MtaStsPublishMode.None,
+                "testing" => MtaStsPublishMode.Testing,
+                "enforce" => MtaStsPublishMode.Enforce,
+                _ => throw new CliUsageException("--mta-sts: none, testing or enforce"),
+            };
+        }
+        if (c.Has("mta-sts-max-age"))
+        {
+            domain.MtaStsMaxAgeSeconds = c.IntFlag("mta-sts-max-age") ?? throw new CliUsageException("--mta-sts-max-age: seconds");
+        }
+        if (c.Flag("mta-sts-mx") is { } mx)
+        {
+            domain.MtaStsMx = string.Join(",", Shared.Snapshot.PublishedMtaStsPolicy.SplitMx(mx).Select(m => m.ToLowerInvariant()));
         }
     }
 
@@ -108,6 +139,15 @@ internal static class MailboxCommands
                 var targets = c.Arg(3, "target addresses").ToLowerInvariant();
                 await c.Settings.UpdateAsync("cli", $"alias add {address}", (d, _) => d.Aliases.Add(new Alias { Address = address, Targets = targets }), CancellationToken.None);
                 c.Output.WriteLine($"alias {address} -> {targets} added");
+                return 0;
+            case "set":
+                var set = c.Arg(2, "domain name").ToLowerInvariant();
+                await c.Settings.UpdateAsync("cli", $"domain set {set}", (d, _) =>
+                {
+                    var domain = d.Domains.FirstOrDefault(x => x.Name == set) ?? throw new CliUsageException($"no domain {set}");
+                    ApplyMtaSts(c, domain);
+                }, CancellationToken.None);
+                c.Output.WriteLine($"domain {set} updated");
                 return 0;
             case "remove":
                 var remove = c.Arg(2, "alias address").ToLowerInvariant();

@@ -1,18 +1,20 @@
 using MailHost.Admin.Web.Backend;
 using MailHost.Server.Dns;
+using MailHost.Server.Hosting;
 using MailHost.Server.MailAuth;
 using MailHost.Shared.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace MailHost.Server.AdminConsole;
 
 /// <summary>The console's DNS records check on the engine's resolver and <see cref="DomainDnsReport"/> (the CLI's `dns show`).</summary>
-public sealed class ConsoleDnsRecordsCheck(IDnsResolver dns, IDbContextFactory<MailHostDbContext> dbFactory) : IDnsRecordsCheck
+public sealed class ConsoleDnsRecordsCheck(IDnsResolver dns, IDbContextFactory<MailHostDbContext> dbFactory, IOptions<MailHostOptions> options) : IDnsRecordsCheck
 {
     public async Task<IReadOnlyList<DnsRecordStatus>> CheckAsync(string domain, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var report = await DomainDnsReport.BuildAsync(dns, db, domain, cancellationToken);
+        var report = await DomainDnsReport.BuildAsync(dns, db, options.Value.FullDataDir, domain, cancellationToken);
         var rows = report.Records.Select(r => new DnsRecordStatus(r.Kind, r.Name, r.Type, r.Value, r.Ok, r.Check)).ToList();
         if (!report.HasDkimKey)
         {

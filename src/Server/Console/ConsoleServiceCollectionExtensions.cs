@@ -15,6 +15,7 @@ public static class ConsoleServiceCollectionExtensions
         services.AddSingleton<IAdminAccounts, ConsoleAdminAccounts>();
         services.AddSingleton<IDkimAdmin, ConsoleDkimAdmin>();
         services.AddSingleton<IDnsRecordsCheck, ConsoleDnsRecordsCheck>();
+        services.AddSingleton<ICertificateChangeCheck, ConsoleCertificateChangeCheck>();
         services.AddSingleton<IDiskStatus, ConsoleDiskStatus>();
         services.AddSingleton<INodeDirectory, ConsoleNodeDirectory>();
         return services;

@@ -1,6 +1,7 @@
 using MailHost.Admin.Web;
 using MailHost.Server.AdminConsole;
 using MailHost.Server.Cluster;
+using MailHost.Server.MailAuth;
 using MailHost.Server.Settings;
 using MailHost.Shared.Data;
 using Microsoft.AspNetCore.DataProtection;
@@ -125,6 +126,8 @@ public static class ServerHost
         app.UseMailHostRequestLogging();
         // The first snapshot must exist before listeners bind.
         app.Services.GetRequiredService<SettingsSnapshotProvider>().ReloadAsync(CancellationToken.None).GetAwaiter().GetResult();
+        // Before the console's filter and sign-in: the policy host serves every sender, and nothing else.
+        app.UseMtaStsPolicyHost();
         app.MapMailHostAdmin();
         app.MapGet("/api/status", (ListenerManager listeners, SettingsSnapshotProvider settings, Logging.ActivityLog activity) =>
             Results.Json(new

@@ -2,6 +2,7 @@ using MailHost.Server.Dkim;
 using MailHost.Server.Dns;
 using MailHost.Server.MailAuth.Dmarc;
 using MailHost.Server.MailAuth.Spf;
+using MailHost.Server.Tls;
 
 namespace MailHost.Server.MailAuth;
 
@@ -10,11 +11,14 @@ public sealed record PublishedRecord(string Kind, string Name, string Type, stri
 
 /// <summary>
 /// The DNS records a domain hosted here needs (MX, SPF, DKIM for every active selector, DMARC, MTA-STS,
-/// TLS-RPT), each checked against the live record through <see cref="IDnsResolver"/>.
+/// TLS-RPT, the TLSA record of our certificate), each checked against the live record through <see cref="IDnsResolver"/>.
 /// </summary>
 public static class PublishedRecords
 {
-    public static async Task<IReadOnlyList<PublishedRecord>> CheckAsync(IDnsResolver dns, string domain, string hostname, IEnumerable<DkimKey> activeKeys, CancellationToken cancellationToken)
+    /// <param name="mtaSts">Our policy for the domain; null when its MTA-STS mode is none.</param>
+    /// <param name="hostCertificate">The certificate served for the host name, for its TLSA record; null when there is none.</param>
+    public static async Task<IReadOnlyList<PublishedRecord>> CheckAsync(IDnsResolver dns, string domain, string hostname, IEnumerable<DkimKey> activeKeys,
+        PublishedMtaStsPolicy? mtaSts, System.Security.Cryptography.X509Certificates.X509Certificate2? hostCertificate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dns);
         ArgumentNullException.ThrowIfNull(activeKeys);
@@ -32,10 +36,14 @@ public static class PublishedRecords
         }
         list.Add(await TxtAsync(dns, "DMARC", "_dmarc." + domain, $"v=DMARC1; p=quarantine; adkim=r; aspf=r",
             t => t.StartsWith("v=DMARC1", StringComparison.Ordinal), DmarcCheck, cancellationToken));
-        list.Add(await TxtAsync(dns, "MTA-STS", "_mta-sts." + domain, $"v=STSv1; id={DateTime.UtcNow:yyyyMMdd}",
-            t => t.StartsWith("v=STSv1", StringComparison.Ordinal), _ => (true, "published (the policy file at https://mta-sts." + domain + "/.well-known/mta-sts.txt is not checked)"), cancellationToken));
+        list.AddRange(await MtaStsRecords.CheckAsync(dns, domain, hostname, mtaSts, cancellationToken));
         list.Add(await TxtAsync(dns, "TLS-RPT", "_smtp._tls." + domain, $"v=TLSRPTv1; rua=mailto:tlsrpt@{domain}",
             t => t.StartsWith("v=TLSRPTv1", StringComparison.Ordinal), t => t.Contains("rua=", StringComparison.Ordinal) ? (true, "published") : (false, "no rua= destination"), cancellationToken));
+        if (hostCertificate is not null)
+        {
+            var tlsa = await PublishedTlsa.CheckAsync(dns, hostname, hostCertificate, cancellationToken);
+            list.Add(new PublishedRecord("TLSA", tlsa.Name, "TLSA", tlsa.Expected, tlsa.Matches, PublishedTlsa.Describe(tlsa)));
+        }
         return list;
     }
 
@@ -60,7 +68,7 @@ public static class PublishedRecords
         }
     }
 
-    private static async Task<PublishedRecord> TxtAsync(IDnsResolver dns, string kind, string name, string suggested, Func<string, bool> isKind, Func<string, (bool Ok, string Detail)> check, CancellationToken cancellationToken)
+    internal static async Task<PublishedRecord> TxtAsync(IDnsResolver dns, string kind, string name, string suggested, Func<string, bool> isKind, Func<string, (bool Ok, string Detail)> check, CancellationToken cancellationToken)
     {
         try
         {

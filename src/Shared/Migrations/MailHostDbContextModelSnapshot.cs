@@ -334,6 +334,16 @@ namespace MailHost.Shared.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("MtaStsMaxAgeSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MtaStsMode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MtaStsMx")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("TEXT");

@@ -41,6 +41,9 @@ public sealed record MailHostSnapshot(
         return best;
     }
 
+    /// <summary>Our published MTA-STS policies by policy host (mta-sts.&lt;domain&gt;); only domains with a mode set.</summary>
+    public FrozenDictionary<string, PublishedMtaStsPolicy> MtaStsPolicies { get; init; } = FrozenDictionary<string, PublishedMtaStsPolicy>.Empty;
+
     public bool IsLocalDomain(string domain) => LocalDomains.Contains(domain.TrimEnd('.').ToLowerInvariant());
 
     public static MailHostSnapshot Empty { get; } = new(

@@ -72,7 +72,11 @@ public static class SnapshotBuilder
                 a => new AccountSpec(a.Id, a.Address.ToLowerInvariant(), a.PasswordHash, a.QuotaBytes, a.Enabled, a.AllowSmtp, a.AllowImap, a.AllowPop3)),
             d.Aliases.ToFrozenDictionary(a => a.Address.ToLowerInvariant(),
                 a => a.Targets.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => t.ToLowerInvariant()).ToImmutableArray()),
-            [.. d.DkimKeys.Select(k => new DkimKeySpec(k.Id, k.Domain.ToLowerInvariant(), k.Selector, k.Algorithm, k.PrivateKeyPem, k.Active))]);
+            [.. d.DkimKeys.Select(k => new DkimKeySpec(k.Id, k.Domain.ToLowerInvariant(), k.Selector, k.Algorithm, k.PrivateKeyPem, k.Active))])
+        {
+            MtaStsPolicies = d.Domains.Select(x => PublishedMtaStsPolicy.For(x, s.Hostname)).OfType<PublishedMtaStsPolicy>()
+                .ToFrozenDictionary(p => p.PolicyHost, StringComparer.OrdinalIgnoreCase),
+        };
     }
 
     public static TlsPolicySpec ToSpec(TlsPolicy p)

@@ -229,6 +229,10 @@ public static class SettingsValidator
         {
             errors.Add(new($"domain '{d.Name}'", "name", "not a valid domain name"));
         }
+        foreach (var d in data.Domains)
+        {
+            ValidateMtaSts(d, errors);
+        }
         var addresses = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var a in data.Accounts)
         {
@@ -305,6 +309,28 @@ public static class SettingsValidator
             else if (!seen.Add(name))
             {
                 errors.Add(new($"{kind} '{name}'", "name", "name is used twice"));
+            }
+        }
+    }
+
+    private static void ValidateMtaSts(Domain d, List<SettingsError> errors)
+    {
+        var item = $"domain '{d.Name}'";
+        if (!Enum.IsDefined(d.MtaStsMode))
+        {
+            errors.Add(new(item, nameof(d.MtaStsMode), "not an MTA-STS mode (none, testing, enforce)"));
+        }
+        if (d.MtaStsMaxAgeSeconds < 1 || d.MtaStsMaxAgeSeconds > Domain.MaxMtaStsMaxAgeSeconds)
+        {
+            errors.Add(new(item, nameof(d.MtaStsMaxAgeSeconds), $"MTA-STS max_age must be 1 to {Domain.MaxMtaStsMaxAgeSeconds} seconds (RFC 8461 §3.2)"));
+        }
+        foreach (var mx in PublishedMtaStsPolicy.SplitMx(d.MtaStsMx))
+        {
+            // RFC 8461 §4.1: a pattern is a name or "*." and a name (the wildcard covers one label).
+            var name = mx.StartsWith("*.", StringComparison.Ordinal) ? mx[2..] : mx;
+            if (!DomainName.IsValid(name.TrimEnd('.')))
+            {
+                errors.Add(new(item, nameof(d.MtaStsMx), $"'{mx}' is not a host name or *.domain pattern"));
             }
         }
     }

@@ -53,7 +53,10 @@ public sealed class DnsShowTests : IAsyncLifetime
         Assert.Contains("does not end in -all or ~all", output, StringComparison.Ordinal);
         Assert.Matches(@"DKIM\s+OK\s+s1\._domainkey\.example\.test\. TXT ""v=DKIM1; k=ed25519; p=", output);
         Assert.Matches(@"DMARC\s+FIX\s+_dmarc\.example\.test\. TXT ""v=DMARC1; p=quarantine", output);
-        Assert.Matches(@"MTA-STS\s+FIX\s+_mta-sts\.example\.test\.", output);
+        // MTA-STS mode none: nothing to publish, and no record is live.
+        Assert.Matches(@"MTA-STS\s+OK\s+_mta-sts\.example\.test\.", output);
+        Assert.Contains("not published (MTA-STS mode is none", output, StringComparison.Ordinal);
+        Assert.Matches(@"TLSA\s+FIX\s+_25\._tcp\.mx\.test\.local\. TLSA 3 1 1 [0-9a-f]{64}", output);
         Assert.Matches(@"TLS-RPT\s+OK\s+_smtp\._tls\.example\.test\.", output);
     }
 }
