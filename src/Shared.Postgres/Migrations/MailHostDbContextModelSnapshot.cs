@@ -357,6 +357,16 @@ namespace MailHost.Shared.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<int>("MtaStsMaxAgeSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MtaStsMode")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("MtaStsMx")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("text");

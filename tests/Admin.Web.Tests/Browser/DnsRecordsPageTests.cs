@@ -9,7 +9,7 @@ namespace MailHost.Admin.Web.Tests.Browser;
 /// <summary>
 /// Issue 15 "publishing": the console's DNS records page and the dashboard checklist against a real DNS
 /// server (dnsmasq) that serves some records right (MX, DKIM, TLS-RPT, the PTR of the host name) and some
-/// wrong or not at all (SPF with +all, no DMARC, no MTA-STS); chromium reads the pages.
+/// wrong or not at all (SPF with +all, no DMARC; MTA-STS not published because its mode is none); chromium reads the pages.
 /// </summary>
 public sealed class DnsRecordsPageTests
 {
@@ -51,7 +51,9 @@ public sealed class DnsRecordsPageTests
         await Assertions.Expect(table.Locator("[data-record='DKIM']")).ToHaveAttributeAsync("data-status", "ok");
         await Assertions.Expect(table).ToContainTextAsync("s1._domainkey.example.test");
         await Assertions.Expect(table.Locator("[data-record='DMARC']")).ToHaveAttributeAsync("data-status", "fix");
-        await Assertions.Expect(table.Locator("[data-record='MTA-STS']")).ToHaveAttributeAsync("data-status", "fix");
+        // The domain's MTA-STS mode is none (the default): nothing to publish, and no record left over, is right.
+        await Assertions.Expect(table.Locator("[data-record='MTA-STS']")).ToHaveAttributeAsync("data-status", "ok");
+        await Assertions.Expect(table.Locator("[data-check='MTA-STS']")).ToContainTextAsync("not published (MTA-STS mode is none");
         await Assertions.Expect(table.Locator("[data-record='TLS-RPT']")).ToHaveAttributeAsync("data-status", "ok");
         await ConsolePages.ScreenshotAsync(page, "dns-records");
 

@@ -40,8 +40,14 @@ public partial class Tls
 
     private static Certificate Copy(Certificate c) => new()
     {
-        Id = c.Id, Name = c.Name, FilePath = c.FilePath, HostNames = c.HostNames, Thumbprint = c.Thumbprint,
-        KeyAlgorithm = c.KeyAlgorithm, NotAfterUtc = c.NotAfterUtc, IsDefault = c.IsDefault,
+        Id = c.Id,
+        Name = c.Name,
+        FilePath = c.FilePath,
+        HostNames = c.HostNames,
+        Thumbprint = c.Thumbprint,
+        KeyAlgorithm = c.KeyAlgorithm,
+        NotAfterUtc = c.NotAfterUtc,
+        IsDefault = c.IsDefault,
     };
 
     private async Task OnFileAsync(InputFileChangeEventArgs e)

@@ -141,7 +141,10 @@ namespace MailHost.Shared.Postgres.Migrations
                 {
                     Id = table.Column<int>(type: "integer", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Name = table.Column<string>(type: "text", nullable: false)
+                    Name = table.Column<string>(type: "text", nullable: false),
+                    MtaStsMode = table.Column<int>(type: "integer", nullable: false),
+                    MtaStsMaxAgeSeconds = table.Column<int>(type: "integer", nullable: false),
+                    MtaStsMx = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MailHost.Shared.Postgres.Migrations
 {
     [DbContext(typeof(MailHostDbContext))]
-    [Migration("20261203110849_PgSettingsInitial")]
+    [Migration("20261203112353_PgSettingsInitial")]
     partial class PgSettingsInitial
     {
         /// <inheritdoc />
@@ -359,6 +359,16 @@ namespace MailHost.Shared.Postgres.Migrations
                         .HasColumnType("integer");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("MtaStsMaxAgeSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MtaStsMode")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("MtaStsMx")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<string>("Name")
                         .IsRequired()
