@@ -135,11 +135,15 @@ internal sealed partial class ImapSession
         return new StatusValues(counts.Messages, box.UidNext, box.UidValidity, counts.Unseen, box.HighestModSeq);
     }
 
-    /// <summary>§5.1-§5.3: MESSAGES, UIDNEXT, UIDVALIDITY and UNSEEN; HIGHESTMODSEQ once CONDSTORE or QRESYNC is on.</summary>
-    private void WriteNotifyStatus(string name, StatusValues v)
+    /// <summary>
+    /// §5.1-§5.3: MESSAGES, UIDNEXT and UNSEEN; UIDVALIDITY only in NOTIFY SET STATUS's answer (§3.1) and when it
+    /// changed, as Dovecot does (a client keeps it from then on); HIGHESTMODSEQ once CONDSTORE or QRESYNC is on.
+    /// </summary>
+    private void WriteNotifyStatus(string name, StatusValues v, bool uidValidity = true)
     {
+        var validity = uidValidity ? $" UIDVALIDITY {v.UidValidity}" : "";
         var modseq = _condStore || _qresync ? $" HIGHESTMODSEQ {v.HighestModSeq}" : "";
-        _out.Raw("* STATUS ").AString(DisplayName(name)).Raw($" (MESSAGES {v.Messages} UIDNEXT {v.UidNext} UIDVALIDITY {v.UidValidity} UNSEEN {v.Unseen}{modseq})\r\n");
+        _out.Raw("* STATUS ").AString(DisplayName(name)).Raw($" (MESSAGES {v.Messages} UIDNEXT {v.UidNext}{validity} UNSEEN {v.Unseen}{modseq})\r\n");
     }
 
     /// <summary>§5.2: after EXISTS, one FETCH with the client's fetch-atts per message another session added.</summary>

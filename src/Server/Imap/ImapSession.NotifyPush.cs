@@ -117,7 +117,7 @@ internal sealed partial class ImapSession
             var flagged = (box.Events & NotifyEvents.FlagChange) != 0 && (now.Unseen != last.Unseen || ((_condStore || _qresync) && now.HighestModSeq != last.HighestModSeq));
             if (counted || flagged)
             {
-                WriteNotifyStatus(box.Info.Name, now);
+                WriteNotifyStatus(box.Info.Name, now, uidValidity: now.UidValidity != last.UidValidity);
             }
         }
     }

@@ -29,7 +29,7 @@ public sealed class NotifyTests(ConformanceFixture fixture)
         Assert.Equal("Subject: first", appended[2]);
         Assert.Equal(")", appended[^1]);
         // ...and STATUS for another watched mailbox.
-        Assert.Matches(@"^\* STATUS Lists \(MESSAGES 1 UIDNEXT 2 UIDVALIDITY \d+ UNSEEN 1\)$", Assert.Single(Of(steps, "append lists")));
+        Assert.Equal(["* STATUS Lists (MESSAGES 1 UIDNEXT 2 UNSEEN 1)"], Of(steps, "append lists"));
         // §5.1: FlagChange in the selected mailbox is a FETCH with UID and FLAGS.
         Assert.Matches(@"^\* 1 FETCH \(UID 1 FLAGS \((\\Recent )?\\Flagged( \\Recent)?\)\)$", Assert.Single(Of(steps, "flag inbox")));
         // §5.4, §5.5: LIST for names created, renamed (OLDNAME), (un)subscribed and deleted.
@@ -38,8 +38,11 @@ public sealed class NotifyTests(ConformanceFixture fixture)
         Assert.Equal(["* LIST (\\Subscribed \\HasNoChildren) \"/\" Newer"], Of(steps, "subscribe"));
         Assert.Equal(["* LIST (\\HasNoChildren) \"/\" Newer"], Of(steps, "unsubscribe"));
         Assert.Equal(["* LIST (\\NonExistent) \"/\" Newer"], Of(steps, "delete"));
+        Assert.Matches(@"^\* 1 FETCH \(UID 1 FLAGS \(.*\\Deleted.*\)\)$", Assert.Single(Of(steps, "flag deleted")));
         // §5.3: EXPUNGE pushed for SELECTED (not delayed).
         Assert.Equal(["* 1 EXPUNGE"], Of(steps, "expunge inbox"));
+        // ...once: nothing repeated later.
+        Assert.Empty(Of(steps, "settle"));
         // §5: the client's own CREATE is not announced to it.
         Assert.DoesNotContain(Of(steps, "own create"), l => l.StartsWith("* LIST", StringComparison.Ordinal));
         // NOTIFY NONE: nothing more.
@@ -113,7 +116,7 @@ public sealed class NotifyTests(ConformanceFixture fixture)
         await ca.SendLineAsync("i IDLE");
         Assert.StartsWith("+", await a.NextAsync());
         await b.CommandAsync("ba", NotifyScript.Append("Other", "Subject: other\r\n\r\nx\r\n"));
-        Assert.Matches(@"^\* STATUS Other \(MESSAGES 1 UIDNEXT 2 UIDVALIDITY \d+ UNSEEN 1\)$", await a.NextAsync());
+        Assert.Equal("* STATUS Other (MESSAGES 1 UIDNEXT 2 UNSEEN 1)", await a.NextAsync());
         await b.CommandAsync("bd2", "UID STORE 2 +FLAGS.SILENT (\\Deleted)");
         await b.CommandAsync("bx2", "EXPUNGE");
         Assert.Equal("* 1 EXPUNGE", await a.NextAsync());
