@@ -94,6 +94,10 @@ internal sealed partial class ImapSession
             uidValidity = result.UidValidity;
             uids.Add(result.Uid);
         }
+        if (_selected?.Info.Id == box.Id)
+        {
+            _createdHere.UnionWith(uids); // RFC 5465 §5.2: no MessageNew FETCH for the client's own APPEND
+        }
         await SyncAsync(allowExpunge: true, ct);
         _out.Line($"{tag} OK [APPENDUID {uidValidity} {SequenceSet.Format(uids)}] APPEND completed");
     }

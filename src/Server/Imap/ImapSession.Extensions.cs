@@ -4,6 +4,6 @@ namespace MailHost.Server.Imap;
 internal sealed partial class ImapSession
 {
     private IEnumerable<string> ExtensionCapabilities =>
-        ["SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "QRESYNC", "SAVEDATE", "OBJECTID",
+        ["SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "QRESYNC", "SAVEDATE", "OBJECTID", "NOTIFY",
             .. _account is not null && !Compressed ? ["COMPRESS=DEFLATE"] : Array.Empty<string>()];
 }

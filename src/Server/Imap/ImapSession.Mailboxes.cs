@@ -41,6 +41,7 @@ internal sealed partial class ImapSession
         var messages = await _store.ListMessagesAsync(box.Id, ct);
         box = await _store.GetMailboxByIdAsync(box.Id, ct) ?? box;
         _selected = new SelectedMailbox(box, readOnly, messages, watch, version);
+        NotifySelected(box.Id);
         _selected.Keywords.UnionWith(messages.SelectMany(m => m.Flags).Where(f => !f.StartsWith('\\')));
         WriteFlagsAndPermanentFlags(_selected);
         _out.Line($"* {messages.Count} EXISTS");
@@ -263,13 +264,25 @@ internal sealed partial class ImapSession
         {
             while (true)
             {
-                var change = selected is null ? Task.Delay(Timeout.Infinite, stopWaiting.Token) : selected.Watch.WaitAsync(stopWaiting.Token);
+                // RFC 5465 §4: with NOTIFY on, IDLE sends exactly the events NOTIFY asked for.
+                var queue = _notifyQueue;
+                var change = queue is not null ? queue.WaitAsync(stopWaiting.Token)
+                    : selected is null ? Task.Delay(Timeout.Infinite, stopWaiting.Token) : selected.Watch.WaitAsync(stopWaiting.Token);
                 var done = await Task.WhenAny(readLine, change);
                 if (done == readLine)
                 {
                     break;
                 }
                 await change;
+                if (queue is not null)
+                {
+                    if (!await PushNotificationsAsync(inIdle: true, ct))
+                    {
+                        _logout = true;
+                        return;
+                    }
+                    continue;
+                }
                 await SyncAsync(allowExpunge: true, ct);
                 await FlushAsync(ct);
             }

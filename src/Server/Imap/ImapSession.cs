@@ -90,6 +90,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
     {
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _conn.Closing);
         var ct = closing.Token;
+        ChangeOrigin.Current = this; // the store's change events from this flow are this session's own (NOTIFY leaves them out)
         ImapLog.Started(_logger, _conn.Id, _conn.RemoteEndPoint.ToString(), _conn.Listener.Name);
         switch (ConnectionAdmission.Decide(_conn, Policy, _throttle))
         {
@@ -111,7 +112,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
                     idle.CancelAfter(IdleTimeout);
                     try
                     {
-                        read = await _reader.ReadAsync(idle.Token);
+                        read = await ReadCommandAsync(idle.Token, ct);
                     }
                     catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                     {
@@ -225,7 +226,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
         }
         var notAuthenticated = name is "STARTTLS" or "LOGIN" or "AUTHENTICATE";
         var authenticated = name is "ENABLE" or "SELECT" or "EXAMINE" or "CREATE" or "DELETE" or "RENAME" or "SUBSCRIBE" or "UNSUBSCRIBE"
-            or "LIST" or "LSUB" or "NAMESPACE" or "STATUS" or "APPEND" or "IDLE" or "GETQUOTA" or "GETQUOTAROOT" or "SETQUOTA" or "COMPRESS";
+            or "LIST" or "LSUB" or "NAMESPACE" or "STATUS" or "APPEND" or "IDLE" or "GETQUOTA" or "GETQUOTAROOT" or "SETQUOTA" or "COMPRESS" or "NOTIFY";
         var selected = name is "CLOSE" or "UNSELECT" or "EXPUNGE" or "SEARCH" or "FETCH" or "STORE" or "COPY" or "MOVE" or "CHECK" or "SORT" or "THREAD";
         if (notAuthenticated && _account is not null)
         {
@@ -276,6 +277,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
         "SETQUOTA" => SetQuotaAsync(tag, r),
         "IDLE" => IdleAsync(tag, r, ct),
         "COMPRESS" => CompressAsync(tag, r, ct),
+        "NOTIFY" => NotifyAsync(tag, r, ct),
         "CLOSE" => CloseAsync(tag, expunge: true, r, ct),
         "UNSELECT" => CloseAsync(tag, expunge: false, r, ct),
         "EXPUNGE" => ExpungeAsync(tag, uid, r, ct),
@@ -310,7 +312,10 @@ internal sealed partial class ImapSession : IAsyncDisposable
     /// numbers stay right), FETCH FLAGS, then EXISTS. Not during FETCH/STORE/SEARCH by sequence
     /// number (RFC 9051 §7.5.1 forbids EXPUNGE there), when the caller passes false.
     /// </summary>
-    private async Task SyncAsync(bool allowExpunge, CancellationToken ct)
+    private Task SyncAsync(bool allowExpunge, CancellationToken ct) => SyncCoreAsync(allowExpunge, reportFlags: true, ct);
+
+    /// <param name="reportFlags">false for a NOTIFY push without FlagChange (RFC 5465 §5.1): the view still takes the new flags.</param>
+    private async Task SyncCoreAsync(bool allowExpunge, bool reportFlags, CancellationToken ct)
     {
         var selected = _selected;
         if (selected is null)
@@ -344,7 +349,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
         {
             var old = selected.Messages[i];
             var now = freshByUid[old.Uid];
-            if (old.Flags.Count != now.Flags.Count || !old.Flags.All(now.Has))
+            if (reportFlags && (old.Flags.Count != now.Flags.Count || !old.Flags.All(now.Has)))
             {
                 _out.Line($"* {i + 1} FETCH (UID {now.Uid} FLAGS ({FlagText(now)}){ModSeqText(now)})");
             }
@@ -357,6 +362,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
             selected.Messages.AddRange(added);
             _out.Line($"* {selected.Messages.Count} EXISTS");
             ClaimRecent(selected, added[^1].Uid);
+            await WriteNotifyFetchesAsync(selected, added, ct);
         }
     }
 
@@ -371,16 +377,26 @@ internal sealed partial class ImapSession : IAsyncDisposable
         _out.Clear();
     }
 
+    /// <summary>Also the command reader's "+" continuation, which may come while NOTIFY pushes: hence the gate.</summary>
     private async Task SendRawAsync(string text, CancellationToken ct)
     {
-        await FlushAsync(ct);
-        await _conn.Stream.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
-        await _conn.Stream.FlushAsync(ct);
+        await _writeGate.WaitAsync(ct);
+        try
+        {
+            await FlushAsync(ct);
+            await _conn.Stream.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
+            await _conn.Stream.FlushAsync(ct);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         _selected?.Dispose();
+        StopNotify();
         _reader.ReleaseSpooled();
         _conn.DescribeTls(_log);
         _activity.Add(_log);

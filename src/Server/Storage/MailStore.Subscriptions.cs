@@ -39,6 +39,19 @@ public sealed partial class MailStore
     }
 
     /// <summary>Records or forgets a subscription to a name that is not a mailbox; returns whether it was recorded before.</summary>
+    public async Task<StoreError> SetSubscribedAsync(string account, string name, bool subscribed, CancellationToken cancellationToken)
+    {
+        account = account.ToLowerInvariant();
+        await ProvisionAsync(account, cancellationToken);
+        var n = await _index.WriteAsync((c, tx) => ExecuteAsync(c, tx, "UPDATE mailboxes SET subscribed=$s WHERE account=$a AND name=$n", cancellationToken,
+            ("$s", subscribed ? 1 : 0), ("$a", account), ("$n", NormalizeName(name))), cancellationToken);
+        if (n > 0)
+        {
+            Events.NameChanged(account, [new MailboxNameChange(subscribed ? MailboxNameKind.Subscribed : MailboxNameKind.Unsubscribed, NormalizeName(name))]);
+        }
+        return n == 0 ? StoreError.NotFound : StoreError.None;
+    }
+
     public async Task<bool> SetOrphanSubscriptionAsync(string account, string name, bool subscribed, CancellationToken cancellationToken)
     {
         await EnsureOrphanTableAsync(cancellationToken);

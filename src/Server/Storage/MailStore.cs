@@ -207,8 +207,10 @@ public sealed partial class MailStore : IDisposable
             return StoreError.Invalid;
         }
         await ProvisionAsync(account, cancellationToken);
-        return await _index.WriteAsync(async (c, tx) =>
+        var created = new List<MailboxNameChange>();
+        var error = await _index.WriteAsync(async (c, tx) =>
         {
+            created.Clear();
             if (await GetMailboxAsync(c, tx, account, name, cancellationToken) is not null)
             {
                 return StoreError.AlreadyExists;
@@ -221,11 +223,18 @@ public sealed partial class MailStore : IDisposable
                 if (await GetMailboxAsync(c, tx, account, parent, cancellationToken) is null)
                 {
                     await InsertMailboxAsync(c, tx, account, parent, null, false, cancellationToken);
+                    created.Add(new MailboxNameChange(MailboxNameKind.Created, parent));
                 }
             }
             await InsertMailboxAsync(c, tx, account, name, specialUse, false, cancellationToken);
+            created.Add(new MailboxNameChange(MailboxNameKind.Created, name));
             return StoreError.None;
         }, cancellationToken);
+        if (error == StoreError.None)
+        {
+            Events.NameChanged(account, created);
+        }
+        return error;
     }
 
     public async Task<StoreError> DeleteMailboxAsync(string account, string name, CancellationToken cancellationToken)
@@ -257,6 +266,7 @@ public sealed partial class MailStore : IDisposable
         {
             await DeleteUnreferencedAsync(files, cancellationToken);
             Events.Changed(id);
+            Events.NameChanged(account, [new MailboxNameChange(MailboxNameKind.Deleted, name)]);
         }
         return error;
     }
@@ -300,17 +310,10 @@ public sealed partial class MailStore : IDisposable
         if (error == StoreError.None)
         {
             Events.Changed(changed);
+            // RFC 5465 §5.4: renaming INBOX is a creation of the new name (INBOX stays); children move with a rename.
+            Events.NameChanged(account, [from == Inbox ? new MailboxNameChange(MailboxNameKind.Created, to) : new MailboxNameChange(MailboxNameKind.Renamed, to, from)]);
         }
         return error;
-    }
-
-    public async Task<StoreError> SetSubscribedAsync(string account, string name, bool subscribed, CancellationToken cancellationToken)
-    {
-        account = account.ToLowerInvariant();
-        await ProvisionAsync(account, cancellationToken);
-        var n = await _index.WriteAsync((c, tx) => ExecuteAsync(c, tx, "UPDATE mailboxes SET subscribed=$s WHERE account=$a AND name=$n", cancellationToken,
-            ("$s", subscribed ? 1 : 0), ("$a", account), ("$n", NormalizeName(name))), cancellationToken);
-        return n == 0 ? StoreError.NotFound : StoreError.None;
     }
 
     public async Task<MailboxCounts> CountAsync(long mailboxId, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ namespace MailHost.Server.Storage;
 /// In-process change notifications per mailbox: every write bumps the mailbox's version and wakes
 /// its watchers (other IMAP sessions, IDLE), which then re-read the index and report the difference.
 /// </summary>
-public sealed class MailboxEvents
+public sealed partial class MailboxEvents
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<long, List<MailboxWatch>> _watches = [];
@@ -38,6 +38,7 @@ public sealed class MailboxEvents
         {
             w.Signal();
         }
+        NotifyListeners(l => l.MessagesChanged(mailboxId, ChangeOrigin.Current));
     }
 
     internal void Remove(MailboxWatch watch)

@@ -50,6 +50,8 @@ public sealed class CapabilityCoverageTests(ConformanceFixture fixture)
         ["QRESYNC"] = ["Transcript_EnableSelectVanishedAndChangedSince", "Imapflow_QresyncResyncAfterChangesByAnotherClient"],
         ["SAVEDATE"] = ["Imaplib_SaveDate_FetchAfterAppendCopyMove_SearchKeys_NilForRowsWithoutOne"],
         ["OBJECTID"] = ["Imaplib_ObjectId_MailboxIdStableAcrossRename_EmailIdKeptByCopyMove_ThreadIdFromRoot_Search", "Imapflow_ObjectId_MailboxIdOnCreateAndOpen_EmailIdAndThreadIdFetchedAndSearched"],
+        ["NOTIFY"] = ["Notify_TwoSessions_StatusFetchListAndExpungePushedBetweenCommands", "Notify_InvalidOrUnsupportedEvents_BadOrNoBadEvent",
+            "Notify_SelectedDelayed_ExpungeWaitsForNoop_IdleGetsEveryEvent", "Notify_ClientThatNeverReads_OverflowThenNone_ServerMemoryBounded"],
         ["COMPRESS=DEFLATE"] = ["PythonZlib_CompressDeflate_BothWaysLargeFetchAndBombHitsLineLimit", "Imapflow_QresyncResyncAfterChangesByAnotherClient"],
     };
 
