@@ -8,7 +8,7 @@ internal static class MailboxCommands
 {
     public static async Task<int> DomainAsync(CliContext c)
     {
-        switch (c.Arg(1, "verb (add|list|remove)"))
+        switch (c.Arg(1, "verb (add|set|list|remove)"))
         {
             case "add":
                 var name = c.Arg(2, "domain name").ToLowerInvariant();
@@ -72,7 +72,7 @@ internal static class MailboxCommands
 
     public static async Task<int> AccountAsync(CliContext c)
     {
-        switch (c.Arg(1, "verb (add|list|passwd|remove)"))
+        switch (c.Arg(1, "verb (add|set|list|passwd|remove)"))
         {
             case "add":
                 {
@@ -139,15 +139,6 @@ internal static class MailboxCommands
                 var targets = c.Arg(3, "target addresses").ToLowerInvariant();
                 await c.Settings.UpdateAsync("cli", $"alias add {address}", (d, _) => d.Aliases.Add(new Alias { Address = address, Targets = targets }), CancellationToken.None);
                 c.Output.WriteLine($"alias {address} -> {targets} added");
-                return 0;
-            case "set":
-                var set = c.Arg(2, "domain name").ToLowerInvariant();
-                await c.Settings.UpdateAsync("cli", $"domain set {set}", (d, _) =>
-                {
-                    var domain = d.Domains.FirstOrDefault(x => x.Name == set) ?? throw new CliUsageException($"no domain {set}");
-                    ApplyMtaSts(c, domain);
-                }, CancellationToken.None);
-                c.Output.WriteLine($"domain {set} updated");
                 return 0;
             case "remove":
                 var remove = c.Arg(2, "alias address").ToLowerInvariant();

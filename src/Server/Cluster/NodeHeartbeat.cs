@@ -23,26 +23,8 @@ public sealed class NodeHeartbeat(
     public static string Version { get; } =
         typeof(NodeHeartbeat).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval);
-        do
-        {
-            try
-            {
-                await BeatAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                ClusterLog.HeartbeatFailed(logger, ex);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicPass.RunAsync(Interval, TimeProvider.System, passAtStart: true, BeatAsync, ex => ClusterLog.HeartbeatFailed(logger, ex), stoppingToken);
 
     public async Task BeatAsync(CancellationToken cancellationToken)
     {

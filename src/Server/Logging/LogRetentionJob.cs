@@ -17,28 +17,10 @@ public sealed class LogRetentionJob(
     TimeProvider time,
     ILogger<LogRetentionJob> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = TimeSpan.FromSeconds(Math.Max(1, options.Value.LogRetentionIntervalSeconds));
-        using var timer = new PeriodicTimer(interval, time);
-        do
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // Disk full, a locked file, a corrupt page: retention tries again next interval, the server runs on.
-                LogRetentionMessages.Failed(logger, ex);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    // Disk full, a locked file, a corrupt page: retention tries again next interval, the server runs on.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicPass.RunAsync(TimeSpan.FromSeconds(Math.Max(1, options.Value.LogRetentionIntervalSeconds)), time, passAtStart: true,
+            RunOnceAsync, ex => LogRetentionMessages.Failed(logger, ex), stoppingToken);
 
     /// <summary>One pass; returns the rows deleted.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)

@@ -38,13 +38,7 @@ public sealed class BounceSender(MessageSpool spool, SettingsSnapshotProvider se
         var now = time.GetUtcNow().UtcDateTime;
         var bytes = DsnBuilder.Build(snapshot.Server.Hostname, original, owed, originalContent, now);
         var id = MessageSpool.NewId();
-        var (path, stream) = spool.CreateContentFile(id);
-        await using (stream)
-        {
-            await stream.WriteAsync(bytes, cancellationToken);
-            await stream.FlushAsync(cancellationToken);
-            stream.Flush(flushToDisk: true);
-        }
+        var path = await spool.WriteAsync(id, bytes, cancellationToken);
         var at = original.Sender.LastIndexOf('@');
         var domain = at < 0 ? "" : original.Sender[(at + 1)..];
         var bounce = new QueuedMessage

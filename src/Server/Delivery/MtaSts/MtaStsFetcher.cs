@@ -22,38 +22,7 @@ public sealed class MtaStsFetcher : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _port = options.MtaStsHttpsPort;
-        var handler = new SocketsHttpHandler
-        {
-            // RFC 8461 §3.3: "HTTP 3xx redirects MUST NOT be followed".
-            AllowAutoRedirect = false,
-            UseProxy = false,
-            UseCookies = false,
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            MaxResponseHeadersLength = 16,
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, cert, chain, errors) => verifier.Check(cert, chain, errors).Verified,
-            },
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var addresses = await dns.ResolveAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
-                if (addresses.Count == 0)
-                {
-                    throw new HttpRequestException($"{context.DnsEndPoint.Host} has no address");
-                }
-                var socket = new Socket(addresses[0].AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    await socket.ConnectAsync(new IPEndPoint(addresses[0], context.DnsEndPoint.Port), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
+        var handler = VerifiedHttpsHandler.Create(dns, verifier);
         _http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(options.MtaStsFetchTimeoutSeconds), MaxResponseContentBufferSize = MaxPolicyBytes };
     }
 

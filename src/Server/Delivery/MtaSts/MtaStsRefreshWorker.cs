@@ -1,3 +1,4 @@
+using MailHost.Server.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace MailHost.Server.Delivery;
@@ -12,25 +13,9 @@ public sealed class MtaStsRefreshWorker(
 {
     private const int DomainsPerPass = 1000;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Value.MtaStsRefreshSeconds)), time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                MtaStsLog.RefreshPassFailed(logger, ex);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicPass.RunAsync(TimeSpan.FromSeconds(Math.Max(1, options.Value.MtaStsRefreshSeconds)), time, passAtStart: false,
+            RunOnceAsync, ex => MtaStsLog.RefreshPassFailed(logger, ex), stoppingToken);
 
     public async Task RunOnceAsync(CancellationToken cancellationToken)
     {

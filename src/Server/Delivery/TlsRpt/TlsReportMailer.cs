@@ -15,13 +15,7 @@ public sealed class TlsReportMailer(MessageSpool spool, TimeProvider time)
         ArgumentNullException.ThrowIfNull(report);
         var bytes = Build(report, gzipped, from, to, time.GetUtcNow());
         var id = MessageSpool.NewId();
-        var (path, stream) = spool.CreateContentFile(id);
-        await using (stream)
-        {
-            await stream.WriteAsync(bytes, cancellationToken);
-            await stream.FlushAsync(cancellationToken);
-            stream.Flush(flushToDisk: true);
-        }
+        var path = await spool.WriteAsync(id, bytes, cancellationToken);
         var at = to.LastIndexOf('@');
         var now = time.GetUtcNow().UtcDateTime;
         await spool.EnqueueAsync(new QueuedMessage

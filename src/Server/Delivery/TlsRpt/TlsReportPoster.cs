@@ -18,37 +18,7 @@ public sealed class TlsReportPoster : IDisposable
     public TlsReportPoster(IDnsResolver dns, OutboundTlsVerifier verifier, DeliveryOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseProxy = false,
-            UseCookies = false,
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            MaxResponseHeadersLength = 16,
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, cert, chain, errors) => verifier.Check(cert, chain, errors).Verified,
-            },
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var addresses = await dns.ResolveAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
-                if (addresses.Count == 0)
-                {
-                    throw new HttpRequestException($"{context.DnsEndPoint.Host} has no address");
-                }
-                var socket = new Socket(addresses[0].AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    await socket.ConnectAsync(new IPEndPoint(addresses[0], context.DnsEndPoint.Port), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
+        var handler = VerifiedHttpsHandler.Create(dns, verifier);
         _http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(Math.Max(1, options.TlsReportHttpsTimeoutSeconds)), MaxResponseContentBufferSize = 64 * 1024 };
     }
 

@@ -1,4 +1,5 @@
 using MailHost.Server.Dns;
+using MailHost.Server.Hosting;
 using MailHost.Server.Settings;
 using MailHost.Shared.Data;
 using Microsoft.EntityFrameworkCore;
@@ -25,27 +26,10 @@ public sealed class TlsReportWorker(
 {
     private const int MaxDomainsPerPass = 1000;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var period = options.Value.TlsReportPeriod;
-        var check = TimeSpan.FromSeconds(Math.Clamp(period.TotalSeconds / 4, 1, 300));
-        using var timer = new PeriodicTimer(check, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                TlsReportLog.PassFailed(logger, ex);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        // Checked every quarter period (at most 5 minutes): a period's report goes out soon after it ends.
+        PeriodicPass.RunAsync(TimeSpan.FromSeconds(Math.Clamp(options.Value.TlsReportPeriod.TotalSeconds / 4, 1, 300)), time, passAtStart: false,
+            RunOnceAsync, ex => TlsReportLog.PassFailed(logger, ex), stoppingToken);
 
     /// <summary>Reports every (period, domain) whose period has ended; returns how many reports were built.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)

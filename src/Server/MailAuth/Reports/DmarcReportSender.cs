@@ -125,13 +125,7 @@ public sealed class DmarcReportSender(
     private async Task<string> EnqueueAsync(MailHostSnapshot snapshot, DmarcReportUri uri, DmarcReportMetadata metadata, byte[] bytes, CancellationToken cancellationToken)
     {
         var id = MessageSpool.NewId();
-        var (path, stream) = spool.CreateContentFile(id);
-        await using (stream)
-        {
-            await stream.WriteAsync(bytes, cancellationToken);
-            await stream.FlushAsync(cancellationToken);
-            stream.Flush(flushToDisk: true);
-        }
+        var path = await spool.WriteAsync(id, bytes, cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         // The null reverse path: a report that cannot be delivered is dropped, never bounced to postmaster (RFC 9990 §5).
         await spool.EnqueueAsync(new QueuedMessage
