@@ -103,19 +103,5 @@ public sealed class DnsmasqServer : IDisposable
 
     public static string Raw(string name, int type, byte[] rdata) => $"--dns-rr={name},{type},{Convert.ToHexString(rdata)}";
 
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-                _process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        _process.Dispose();
-    }
+    public void Dispose() => DaemonProcess.Stop(_process, null);
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using MailHost.Server.IntegrationTests.Infrastructure;
 
@@ -38,43 +37,17 @@ public sealed class MtaStsHttpsServer : IDisposable
         }
         var process = Process.Start(psi) ?? throw new InvalidOperationException("openssl s_server did not start");
         var server = new MtaStsHttpsServer(process, dir, port);
-        for (var deadline = DateTime.UtcNow.AddSeconds(10); DateTime.UtcNow < deadline;)
+        try
         {
-            try
-            {
-                using var tcp = new TcpClient();
-                await tcp.ConnectAsync("127.0.0.1", port);
-                return server;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
+            await DaemonProcess.WaitListeningAsync(process, port, "openssl s_server", TimeSpan.FromSeconds(10));
         }
-        server.Dispose();
-        throw new TimeoutException("openssl s_server did not listen");
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+        return server;
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-                _process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        _process.Dispose();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => DaemonProcess.Stop(_process, _dir);
 }

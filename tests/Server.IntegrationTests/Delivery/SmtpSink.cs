@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using MailHost.Server.IntegrationTests.Infrastructure;
 
 namespace MailHost.Server.IntegrationTests.Delivery;
@@ -35,21 +34,16 @@ public sealed class SmtpSink : IDisposable
         }
         var process = Process.Start(psi) ?? throw new InvalidOperationException("smtp-sink did not start");
         var sink = new SmtpSink(process, port, dir);
-        for (var i = 0; i < 100; i++)
+        try
         {
-            try
-            {
-                using var tcp = new TcpClient();
-                await tcp.ConnectAsync("127.0.0.1", port);
-                return sink;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
+            await DaemonProcess.WaitListeningAsync(process, port, "smtp-sink", TimeSpan.FromSeconds(10));
         }
-        sink.Dispose();
-        throw new TimeoutException("smtp-sink did not listen");
+        catch
+        {
+            sink.Dispose();
+            throw;
+        }
+        return sink;
     }
 
     public string[] Messages() => [.. Directory.GetFiles(DumpDir).Order().Select(File.ReadAllText)];
@@ -71,26 +65,5 @@ public sealed class SmtpSink : IDisposable
         throw new TimeoutException("no message reached smtp-sink");
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        _process.Dispose();
-        try
-        {
-            Directory.Delete(DumpDir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => DaemonProcess.Stop(_process, DumpDir);
 }

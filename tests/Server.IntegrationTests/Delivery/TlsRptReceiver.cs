@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using MailHost.Server.IntegrationTests.Infrastructure;
 
@@ -35,48 +34,23 @@ public sealed class TlsRptReceiver : IDisposable
         {
             psi.ArgumentList.Add(a);
         }
-        var receiver = new TlsRptReceiver(Process.Start(psi) ?? throw new InvalidOperationException("python3 did not start"), posts, port);
-        for (var deadline = DateTime.UtcNow.AddSeconds(10); DateTime.UtcNow < deadline;)
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("python3 did not start");
+        var receiver = new TlsRptReceiver(process, posts, port);
+        try
         {
-            try
-            {
-                using var tcp = new TcpClient();
-                await tcp.ConnectAsync("127.0.0.1", port);
-                return receiver;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
+            await DaemonProcess.WaitListeningAsync(process, port, "the TLS-RPT receiver", TimeSpan.FromSeconds(10));
         }
-        receiver.Dispose();
-        throw new TimeoutException("the TLS-RPT receiver did not listen");
+        catch
+        {
+            receiver.Dispose();
+            throw;
+        }
+        return receiver;
     }
 
     /// <summary>The POSTs received so far: (Content-Type, body file).</summary>
     public List<(string ContentType, string BodyFile)> Posts() =>
         [.. Directory.EnumerateFiles(Folder, "*.body").Order(StringComparer.Ordinal).Select(f => (File.ReadAllText(Path.ChangeExtension(f, ".ctype")), f))];
 
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-                _process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        _process.Dispose();
-        try
-        {
-            Directory.Delete(Path.GetDirectoryName(Folder)!, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => DaemonProcess.Stop(_process, Path.GetDirectoryName(Folder));
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using MailHost.Server.IntegrationTests.Infrastructure;
 
 namespace MailHost.Server.IntegrationTests.Delivery;
@@ -77,26 +76,16 @@ public sealed class UnboundServer : IDisposable
         psi.ArgumentList.Add(Path.Combine(dir, "unbound.conf"));
         var process = Process.Start(psi) ?? throw new InvalidOperationException("unbound did not start");
         var server = new UnboundServer(process, port, dir);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException("unbound exited: " + await process.StandardError.ReadToEndAsync());
-            }
-            try
-            {
-                using var tcp = new TcpClient();
-                await tcp.ConnectAsync("127.0.0.1", port);
-                return server;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
+            await DaemonProcess.WaitListeningAsync(process, port, "unbound", TimeSpan.FromSeconds(10));
         }
-        server.Dispose();
-        throw new TimeoutException("unbound did not listen within 10 s");
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+        return server;
     }
 
     private static string Zone(string origin, IEnumerable<string> records) =>
@@ -121,26 +110,5 @@ public sealed class UnboundServer : IDisposable
         return await stdout;
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-                _process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        _process.Dispose();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => DaemonProcess.Stop(_process, _dir);
 }
