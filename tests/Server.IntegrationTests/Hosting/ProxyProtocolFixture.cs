@@ -57,7 +57,7 @@ public sealed class ProxyProtocolFixture : IAsyncLifetime
         });
         Haproxy = await HaproxyProcess.StartAsync(ProxySource,
             ("px-smtp", _ports["px-smtp"], "send-proxy"),
-            ("px-smtp2", _ports["px-smtp2"], "send-proxy-v2"),
+            ("px-smtp2", _ports["px-smtp2"], "send-proxy-v2 proxy-v2-options crc32c,authority"),
             ("px-smtps", _ports["px-smtps"], "send-proxy-v2"),
             ("px-imap", _ports["px-imap"], "send-proxy"));
     }

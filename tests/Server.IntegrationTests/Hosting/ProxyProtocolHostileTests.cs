@@ -41,6 +41,21 @@ public sealed class ProxyProtocolHostileTests(ProxyProtocolFixture fixture)
     }
 
     [Fact]
+    public async Task V2Local_FromTheProxy_KeepsTheProxyAddress()
+    {
+        // LOCAL is the proxy speaking for itself (a health check): the session runs as 127.0.0.9, with a TLV skipped.
+        byte[] local = [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A, 0x20, 0x00, 0x00, 0x07, 0x04, 0x00, 0x04, 0, 0, 0, 0];
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(ProxyProtocolFixture.ProxySource, 0));
+        await socket.ConnectAsync(IPAddress.Loopback, fixture.Direct("px-smtp2"));
+        await socket.SendAsync(local);
+        await socket.SendAsync("EHLO health.example\r\nQUIT\r\n"u8.ToArray());
+        var text = Encoding.ASCII.GetString(await ReadUntilClosedAsync(socket));
+        Assert.StartsWith("220", text);
+        Assert.Contains("[127.0.0.9]", text);
+    }
+
+    [Fact]
     public async Task SlowlorisHeader_CutOffAtTheTimeout_BystanderUnharmed()
     {
         await using var bystander = await LineClient.ConnectAsync(fixture.ViaProxy("px-imap"), ProxyProtocolFixture.Bystander);
