@@ -27,6 +27,8 @@ command -v gsasl >/dev/null || need+=(gsasl)
 # pebble and pebble-challtestsrv: the RFC 8555 test CA the ACME tests issue from.
 command -v pebble >/dev/null || need+=(pebble)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
+# HAProxy: the PROXY protocol tests run their own instance in front of MailHost.
+[ -x /usr/sbin/haproxy ] || need+=(haproxy)
 # swaks needs Perl's TLS modules for STARTTLS/--tlsc; --no-install-recommends leaves them out.
 perl -MIO::Socket::SSL -MNet::SSLeay -e1 2>/dev/null || need+=(libio-socket-ssl-perl libnet-ssleay-perl)
 if [ ${#need[@]} -gt 0 ]; then
@@ -35,6 +37,10 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  # The package starts a system haproxy; the tests start their own and want nothing else on the machine.
+  if [[ " ${need[*]} " == *" haproxy "* ]]; then
+    { $sudo systemctl disable --now haproxy || $sudo service haproxy stop; } >/dev/null 2>&1 || true
+  fi
 fi
 
 # Node IMAP client (imapflow) for the IMAP tests, at the version the lockfile pins.

@@ -15,7 +15,7 @@ public static partial class CliApp
           domain add|list|remove NAME | domain set NAME [--mta-sts none|testing|enforce] [--mta-sts-max-age SECONDS] [--mta-sts-mx NAME,…]
           account add|list|passwd|remove ADDRESS [--password-stdin] [--quota MB] [--smtp yes|no] [--imap yes|no] [--pop3 yes|no]
           alias add|list|remove ADDRESS [TARGET,…]
-          listener list | listener set NAME [--port N] [--address A] [--tls none|optional|required|implicit] [--enabled yes|no] [--auth yes|no] [--policy NAME]
+          listener list | listener set NAME [--port N] [--address A] [--tls none|optional|required|implicit] [--enabled yes|no] [--auth yes|no] [--policy NAME] [--proxy-protocol off|v1|v2|any --proxy-from CIDR,…]
           iprange list | iprange add NAME CIDR|LOWER-UPPER [flags] | iprange set NAME [flags] | iprange remove NAME
               flags: --priority N --smtp --imap --pop3 --auth --require-tls-auth --relay --local-delivery --never-ban --verify-sender-auth (each yes|no, on|off) --expires DATE
           tls policy list | tls policy set NAME [--preset modern|intermediate|legacy] [--tls10 --tls11 --tls12 --tls13 yes|no] [--ciphers LIST] [--tls13-suites LIST]

@@ -14,11 +14,12 @@ internal static class ListenerCommands
                 {
                     var policies = await db.TlsPolicies.ToDictionaryAsync(p => p.Id, p => p.Name);
                     var rows = await db.Listeners.OrderBy(l => l.Id).ToListAsync();
-                    TablePrinter.Print(c.Output, ["NAME", "PROTOCOL", "ADDRESS", "PORT", "TLS", "AUTH", "ENABLED", "POLICY", "MAXCONN", "IDLE"], rows.Select(l => new[]
+                    TablePrinter.Print(c.Output, ["NAME", "PROTOCOL", "ADDRESS", "PORT", "TLS", "AUTH", "ENABLED", "POLICY", "MAXCONN", "IDLE", "PROXY", "PROXY-FROM"], rows.Select(l => new[]
                     {
                         l.Name, l.Protocol.ToString(), l.BindAddress, l.Port.ToString(CultureInfo.InvariantCulture), l.TlsMode.ToString(),
                         TablePrinter.YesNo(l.AuthAllowed), TablePrinter.YesNo(l.Enabled), l.TlsPolicyId is { } id ? policies.GetValueOrDefault(id, "?") : "(default)",
                         l.MaxConnections.ToString(CultureInfo.InvariantCulture), l.IdleTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
+                        ProxyName(l.ProxyProtocol), l.ProxyTrustedSources.Length == 0 ? "-" : l.ProxyTrustedSources,
                     }));
                 }
                 return 0;
@@ -75,6 +76,10 @@ internal static class ListenerCommands
         l.AuthAllowed = c.BoolFlag("auth") ?? l.AuthAllowed;
         l.MaxConnections = c.IntFlag("max-connections") ?? l.MaxConnections;
         l.IdleTimeoutSeconds = c.IntFlag("idle-timeout") ?? l.IdleTimeoutSeconds;
+        l.ProxyProtocol = c.Flag("proxy-protocol") is { } proxy ? ParseProxyMode(proxy) : l.ProxyProtocol;
+        l.ProxyTrustedSources = c.Flag("proxy-from") is { } from
+            ? string.Join(",", from.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            : l.ProxyTrustedSources;
         if (c.Flag("policy") is { } policy)
         {
             l.TlsPolicyId = (d.TlsPolicies.FirstOrDefault(p => p.Name == policy) ?? throw new CliUsageException($"no TLS policy {policy}")).Id;
@@ -88,6 +93,23 @@ internal static class ListenerCommands
         "imap" => ListenerProtocol.Imap,
         "pop3" => ListenerProtocol.Pop3,
         _ => throw new CliUsageException($"unknown protocol '{text}'"),
+    };
+
+    public static ProxyProtocolMode ParseProxyMode(string text) => text.ToLowerInvariant() switch
+    {
+        "off" or "none" => ProxyProtocolMode.Off,
+        "v1" or "1" => ProxyProtocolMode.V1,
+        "v2" or "2" => ProxyProtocolMode.V2,
+        "any" or "either" => ProxyProtocolMode.Any,
+        _ => throw new CliUsageException($"unknown PROXY protocol mode '{text}' (off, v1, v2, any)"),
+    };
+
+    public static string ProxyName(ProxyProtocolMode mode) => mode switch
+    {
+        ProxyProtocolMode.V1 => "v1",
+        ProxyProtocolMode.V2 => "v2",
+        ProxyProtocolMode.Any => "any",
+        _ => "off",
     };
 
     public static TlsMode ParseTlsMode(string text) => text.ToLowerInvariant() switch

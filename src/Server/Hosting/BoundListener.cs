@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using MailHost.Server.Hosting.Proxy;
 using MailHost.Server.Logging;
 using MailHost.Server.Settings;
 using MailHost.Server.Tls;
@@ -115,47 +116,15 @@ internal sealed class BoundListener(
             client.Dispose();
             return;
         }
-        var address = connection.RemoteAddress;
-        var perIp = tracker.Open(address);
-        tracker.Attach(connection);
+        // Counted from accept: connections still sending their PROXY header hold a slot of the listener's limit.
         var here = Interlocked.Increment(ref _connections);
         await using (connection)
         {
             try
             {
-                if (here > spec.MaxConnections)
+                if (spec.ProxyProtocol == ProxyProtocolMode.Off || await AcceptProxyHeaderAsync(connection, spec))
                 {
-                    connection.Refusal = ConnectionRefusal.TooManyConnections;
-                }
-                else if (perIp > snapshot.Server.MaxConnectionsPerIp)
-                {
-                    connection.Refusal = ConnectionRefusal.TooManyFromAddress;
-                }
-                if (spec.TlsMode == TlsMode.ImplicitTls)
-                {
-                    try
-                    {
-                        await connection.UpgradeToTlsAsync(shutdown);
-                    }
-                    catch when (connection.TlsFailure is not null)
-                    {
-                        // No session runs after a failed implicit-TLS handshake: the listener writes its TLS log row.
-                        var row = new TlsLogEntry
-                        {
-                            TimeUtc = DateTime.UtcNow,
-                            Listener = spec.Name,
-                            RemoteEndpoint = connection.RemoteEndPoint.ToString(),
-                            Protocol = spec.Protocol.ToString(),
-                        };
-                        connection.DescribeTls(row);
-                        activity.Add(row);
-                        throw;
-                    }
-                }
-                var handler = handlers.FirstOrDefault(h => h.Handles(spec.Protocol));
-                if (handler is not null)
-                {
-                    await handler.RunAsync(connection, shutdown);
+                    await ServeAsync(connection, spec, snapshot, here);
                 }
             }
             catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or System.Security.Authentication.AuthenticationException)
@@ -170,9 +139,83 @@ internal sealed class BoundListener(
             finally
             {
                 Interlocked.Decrement(ref _connections);
-                tracker.Detach(connection);
-                tracker.Close(address);
             }
+        }
+    }
+
+    /// <summary>
+    /// Before any banner or TLS byte: only a trusted load balancer may name the client, and it must do so at once.
+    /// Anything else is closed silently; a header from an untrusted peer is never read, let alone believed.
+    /// </summary>
+    private async Task<bool> AcceptProxyHeaderAsync(MailConnection connection, ListenerSpec spec)
+    {
+        var peer = connection.RemoteEndPoint.ToString();
+        if (!ProxySources.Contains(spec.ProxyTrustedSources, connection.RemoteAddress))
+        {
+            HostingLog.ProxyUntrusted(logger, spec.Name, peer);
+            return false;
+        }
+        try
+        {
+            var header = await ProxyHeaderReader.ReadAsync(connection.Stream, spec.ProxyProtocol, ProxyHeaderReader.DefaultTimeout, shutdown);
+            connection.UseProxyHeader(header);
+            HostingLog.ProxyClient(logger, spec.Name, peer, connection.RemoteEndPoint.ToString(), header.Version);
+            return true;
+        }
+        catch (ProxyHeaderException ex)
+        {
+            HostingLog.ProxyHeaderRefused(logger, spec.Name, peer, ex.Message);
+            return false;
+        }
+    }
+
+    /// <summary>The session proper, once the client address is known: per-IP limits, implicit TLS, the protocol handler.</summary>
+    private async Task ServeAsync(MailConnection connection, ListenerSpec spec, MailHostSnapshot snapshot, int here)
+    {
+        var address = connection.RemoteAddress;
+        var perIp = tracker.Open(address);
+        tracker.Attach(connection);
+        try
+        {
+            if (here > spec.MaxConnections)
+            {
+                connection.Refusal = ConnectionRefusal.TooManyConnections;
+            }
+            else if (perIp > snapshot.Server.MaxConnectionsPerIp)
+            {
+                connection.Refusal = ConnectionRefusal.TooManyFromAddress;
+            }
+            if (spec.TlsMode == TlsMode.ImplicitTls)
+            {
+                try
+                {
+                    await connection.UpgradeToTlsAsync(shutdown);
+                }
+                catch when (connection.TlsFailure is not null)
+                {
+                    // No session runs after a failed implicit-TLS handshake: the listener writes its TLS log row.
+                    var row = new TlsLogEntry
+                    {
+                        TimeUtc = DateTime.UtcNow,
+                        Listener = spec.Name,
+                        RemoteEndpoint = connection.RemoteEndPoint.ToString(),
+                        Protocol = spec.Protocol.ToString(),
+                    };
+                    connection.DescribeTls(row);
+                    activity.Add(row);
+                    throw;
+                }
+            }
+            var handler = handlers.FirstOrDefault(h => h.Handles(spec.Protocol));
+            if (handler is not null)
+            {
+                await handler.RunAsync(connection, shutdown);
+            }
+        }
+        finally
+        {
+            tracker.Detach(connection);
+            tracker.Close(address);
         }
     }
 }

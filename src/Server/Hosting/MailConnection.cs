@@ -39,7 +39,11 @@ public sealed class MailConnection : IAsyncDisposable
     public MailHostSnapshot CurrentSnapshot => _currentSnapshot();
 
     public Stream Stream { get; private set; }
-    public IPEndPoint RemoteEndPoint { get; }
+    /// <summary>The client: the TCP peer, or the address a trusted load balancer named in its PROXY header.</summary>
+    public IPEndPoint RemoteEndPoint { get; private set; }
+
+    /// <summary>The load balancer that sent the PROXY header; null when the TCP peer is the client itself.</summary>
+    public IPEndPoint? ProxyPeer { get; private set; }
     public IPEndPoint LocalEndPoint { get; }
     public IPAddress RemoteAddress => RemoteEndPoint.Address.IsIPv4MappedToIPv6 ? RemoteEndPoint.Address.MapToIPv4() : RemoteEndPoint.Address;
     public TlsInfo? Tls { get; private set; }
@@ -106,6 +110,19 @@ public sealed class MailConnection : IAsyncDisposable
         recorder.Stop();
         Stream = ssl;
         Tls = new TlsInfo(ssl.SslProtocol.ToString(), ssl.NegotiatedCipherSuite.ToString(), ssl.TargetHostName);
+    }
+
+    /// <summary>
+    /// Takes the client address from a PROXY header that came from a trusted source. UNKNOWN / LOCAL name no
+    /// client: the proxy's own address stays, so its bans and ranges apply.
+    /// </summary>
+    internal void UseProxyHeader(Proxy.ProxyHeader header)
+    {
+        if (header.Source is { } source)
+        {
+            ProxyPeer = RemoteEndPoint;
+            RemoteEndPoint = source;
+        }
     }
 
     /// <summary>Cuts the connection under a running session (a ban): its next read or write fails and it ends.</summary>

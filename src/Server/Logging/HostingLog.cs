@@ -19,4 +19,13 @@ internal static partial class HostingLog
 
     [LoggerMessage(3006, LogLevel.Error, "Session on {Listener} from {Remote} failed", EventName = "SessionCrashed")]
     public static partial void SessionCrashed(ILogger logger, string listener, string remote, Exception exception);
+
+    [LoggerMessage(3007, LogLevel.Warning, "Listener {Listener} expects a PROXY header; {Peer} is not a trusted source: closed", EventName = "ProxyUntrusted")]
+    public static partial void ProxyUntrusted(ILogger logger, string listener, string peer);
+
+    [LoggerMessage(3008, LogLevel.Warning, "Listener {Listener}: PROXY header from {Peer} refused: {Reason}", EventName = "ProxyHeaderRefused")]
+    public static partial void ProxyHeaderRefused(ILogger logger, string listener, string peer, string reason);
+
+    [LoggerMessage(3009, LogLevel.Debug, "Listener {Listener}: {Peer} speaks for client {Client} (PROXY v{Version})", EventName = "ProxyClient")]
+    public static partial void ProxyClient(ILogger logger, string listener, string peer, string client, int version);
 }

@@ -9,6 +9,18 @@ public enum ListenerProtocol
     Pop3 = 3,
 }
 
+/// <summary>
+/// Whether a listener expects a PROXY protocol header (HAProxy's proxy-protocol.txt) from a load balancer before
+/// anything else, so the session sees the real client address. Any accepts either version.
+/// </summary>
+public enum ProxyProtocolMode
+{
+    Off = 0,
+    V1 = 1,
+    V2 = 2,
+    Any = 3,
+}
+
 /// <summary>How TLS is negotiated on a listener.</summary>
 public enum TlsMode
 {

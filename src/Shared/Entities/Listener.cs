@@ -22,6 +22,12 @@ public class Listener
     public int MaxConnections { get; set; } = 1000;
     public int IdleTimeoutSeconds { get; set; } = 300;
 
+    /// <summary>Off: the TCP peer is the client. Otherwise every connection must start with a PROXY header.</summary>
+    public ProxyProtocolMode ProxyProtocol { get; set; }
+
+    /// <summary>Comma-separated CIDRs or addresses of the load balancers allowed to send the PROXY header; required when it is on.</summary>
+    public string ProxyTrustedSources { get; set; } = "";
+
     [ConcurrencyCheck]
     public Guid Version { get; set; } = Guid.NewGuid();
 }

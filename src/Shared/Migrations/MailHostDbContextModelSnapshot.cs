@@ -478,6 +478,13 @@ namespace MailHost.Shared.Migrations
                     b.Property<int>("Protocol")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ProxyProtocol")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProxyTrustedSources")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("TlsMode")
                         .HasColumnType("INTEGER");
 

@@ -38,7 +38,11 @@ public static class SnapshotBuilder
         {
             _ = BindAddress.TryParse(l.BindAddress, out var address);
             return new ListenerSpec(l.Id, l.Name, l.Protocol, new IPEndPoint(address, l.Port), l.TlsMode, l.AuthAllowed, l.TlsPolicyId,
-                l.MaxConnections, TimeSpan.FromSeconds(l.IdleTimeoutSeconds));
+                l.MaxConnections, TimeSpan.FromSeconds(l.IdleTimeoutSeconds))
+            {
+                ProxyProtocol = l.ProxyProtocol,
+                ProxyTrustedSources = ProxySources.Parse(l.ProxyTrustedSources, out _),
+            };
         }).ToImmutableArray();
 
         var policies = d.TlsPolicies.ToFrozenDictionary(p => p.Id, ToSpec);

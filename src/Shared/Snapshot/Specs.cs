@@ -47,6 +47,11 @@ public sealed record ListenerSpec(
     int MaxConnections,
     TimeSpan IdleTimeout)
 {
+    public ProxyProtocolMode ProxyProtocol { get; init; }
+
+    /// <summary>Peers allowed to send the PROXY header; any other peer of a PROXY listener is refused.</summary>
+    public ImmutableArray<AddressRange> ProxyTrustedSources { get; init; } = [];
+
     public ListenerKey Key => new(Protocol, EndPoint, TlsMode);
 }
 

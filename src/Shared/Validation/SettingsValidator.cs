@@ -168,6 +168,25 @@ public static class SettingsValidator
             {
                 errors.Add(new(item, nameof(l.IdleTimeoutSeconds), $"must be at least {minIdle} seconds"));
             }
+            ValidateProxyProtocol(l, item, errors);
+        }
+    }
+
+    private static void ValidateProxyProtocol(Listener l, string item, List<SettingsError> errors)
+    {
+        if (!Enum.IsDefined(l.ProxyProtocol))
+        {
+            errors.Add(new(item, nameof(l.ProxyProtocol), "unknown PROXY protocol mode"));
+        }
+        var sources = ProxySources.Parse(l.ProxyTrustedSources, out var error);
+        if (error is not null)
+        {
+            errors.Add(new(item, nameof(l.ProxyTrustedSources), error));
+        }
+        else if (l.ProxyProtocol != ProxyProtocolMode.Off && sources.IsEmpty)
+        {
+            // Without a list every peer could claim any client address and walk past bans and IP ranges.
+            errors.Add(new(item, nameof(l.ProxyTrustedSources), "the PROXY protocol needs the load balancers' addresses (CIDR list)"));
         }
     }
 

@@ -37,6 +37,22 @@ public sealed class SettingsValidatorTests
         Assert.Equal(refused, SettingsValidator.Validate(d).Any(e => e.Field == nameof(ServerSettings.MinFreeDiskMegabytes)));
     }
 
+    [Theory]
+    [InlineData(ProxyProtocolMode.Off, "", true)]
+    [InlineData(ProxyProtocolMode.V1, "", false)]
+    [InlineData(ProxyProtocolMode.V2, "10.0.0.5/32, 2001:db8::/64", true)]
+    [InlineData(ProxyProtocolMode.Any, "10.0.0.5", true)]
+    [InlineData(ProxyProtocolMode.Any, "10.0.0.5/40", false)]
+    [InlineData(ProxyProtocolMode.V1, "0.0.0.0/0", false)]
+    [InlineData(ProxyProtocolMode.Off, "not-an-address", false)]
+    public void Validate_ProxyProtocol_NeedsTrustedSources(ProxyProtocolMode mode, string sources, bool valid)
+    {
+        var d = Valid();
+        d.Listeners[0].ProxyProtocol = mode;
+        d.Listeners[0].ProxyTrustedSources = sources;
+        Assert.Equal(valid, !SettingsValidator.Validate(d).Any(e => e.Field == nameof(Listener.ProxyTrustedSources)));
+    }
+
     [Fact]
     public void Validate_SeveralProblems_ReturnsEveryError()
     {
