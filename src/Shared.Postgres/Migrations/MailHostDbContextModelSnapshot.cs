@@ -507,6 +507,13 @@ namespace MailHost.Shared.Postgres.Migrations
                     b.Property<int>("Protocol")
                         .HasColumnType("integer");
 
+                    b.Property<int>("ProxyProtocol")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ProxyTrustedSources")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<int>("TlsMode")
                         .HasColumnType("integer");
 

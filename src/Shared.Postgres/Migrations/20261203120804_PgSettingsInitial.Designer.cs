@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MailHost.Shared.Postgres.Migrations
 {
     [DbContext(typeof(MailHostDbContext))]
-    [Migration("20261203112353_PgSettingsInitial")]
+    [Migration("20261203120804_PgSettingsInitial")]
     partial class PgSettingsInitial
     {
         /// <inheritdoc />
@@ -509,6 +509,13 @@ namespace MailHost.Shared.Postgres.Migrations
 
                     b.Property<int>("Protocol")
                         .HasColumnType("integer");
+
+                    b.Property<int>("ProxyProtocol")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ProxyTrustedSources")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<int>("TlsMode")
                         .HasColumnType("integer");

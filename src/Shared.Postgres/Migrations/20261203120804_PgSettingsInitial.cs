@@ -326,6 +326,8 @@ namespace MailHost.Shared.Postgres.Migrations
                     TlsPolicyId = table.Column<int>(type: "integer", nullable: true),
                     MaxConnections = table.Column<int>(type: "integer", nullable: false),
                     IdleTimeoutSeconds = table.Column<int>(type: "integer", nullable: false),
+                    ProxyProtocol = table.Column<int>(type: "integer", nullable: false),
+                    ProxyTrustedSources = table.Column<string>(type: "text", nullable: false),
                     Version = table.Column<Guid>(type: "uuid", nullable: false)
                 },
                 constraints: table =>

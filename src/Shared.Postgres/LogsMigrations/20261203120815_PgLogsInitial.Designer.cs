@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MailHost.Shared.Postgres.LogsMigrations
 {
     [DbContext(typeof(LogsDbContext))]
-    [Migration("20261203112359_PgLogsInitial")]
+    [Migration("20261203120815_PgLogsInitial")]
     partial class PgLogsInitial
     {
         /// <inheritdoc />
