@@ -44,7 +44,9 @@ public sealed class TlsConformanceTests
 
         foreach (var (listener, findings) in results)
         {
-            var bad = findings.Where(f => SeverityFails.Contains(f.Severity) && !SelfSignedExplained.Contains(f.Id)).ToList();
+            // First run makes an ECDSA and an RSA certificate; a client that cannot verify ECDSA gets the RSA one, so testssl
+            // sees two and names its certificate findings "cert_… <cert#1>", "… <cert#2>".
+            var bad = findings.Where(f => SeverityFails.Contains(f.Severity) && !SelfSignedExplained.Contains(f.Id.Split(' ')[0])).ToList();
             Assert.True(bad.Count == 0, $"{listener}: " + string.Join("; ", bad.Select(f => $"{f.Id} {f.Severity} {f.Finding}")));
             foreach (var protocol in new[] { "SSLv2", "SSLv3", "TLS1", "TLS1_1" })
             {
