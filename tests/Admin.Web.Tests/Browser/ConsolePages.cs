@@ -19,7 +19,8 @@ public static class ConsolePages
         await page.FillAsync("#password", password);
         var before = page.Url;
         await page.ClickAsync("#login-button");
-        await page.WaitForURLAsync(u => u != before);
+        // The answer waits for the password hash at its production cost: seconds on a busy two-core machine.
+        await page.WaitForURLAsync(u => u != before, new() { Timeout = 30_000 });
     }
 
     /// <summary>Navigates and waits until Blazor's circuit is connected, so clicks reach the server.</summary>
