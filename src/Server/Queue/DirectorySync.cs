@@ -21,13 +21,16 @@ public static partial class DirectorySync
         var fd = Open(directory, ReadOnlyDirectory);
         if (fd < 0)
         {
-            throw new IOException($"cannot open {directory} to fsync it (errno {Marshal.GetLastPInvokeError()})");
+            var errno = Marshal.GetLastPInvokeError();
+            throw new IOException($"cannot open {directory} to fsync it (errno {errno})", errno);
         }
         try
         {
             if (FsyncFd(fd) != 0)
             {
-                throw new IOException($"fsync of {directory} failed (errno {Marshal.GetLastPInvokeError()})");
+                // HResult carries errno, so a full disk still maps to 452 4.3.1 (DiskSpaceGuard.IsOutOfSpace).
+                var errno = Marshal.GetLastPInvokeError();
+                throw new IOException($"fsync of {directory} failed (errno {errno})", errno);
             }
         }
         finally

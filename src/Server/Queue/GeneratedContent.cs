@@ -1,8 +1,9 @@
 namespace MailHost.Server.Queue;
 
 /// <summary>
-/// The content file of a message MailHost writes itself (a DSN, a DMARC or TLS report): written whole and on
-/// stable storage before <see cref="MessageSpool.EnqueueAsync"/> moves it into the queue, like a received one.
+/// The content file of a message MailHost writes itself (a DSN, a DMARC or TLS report): written whole and
+/// closed; <see cref="MessageSpool.EnqueueAsync"/> then syncs it with its batch and moves it into the queue,
+/// like a received one.
 /// </summary>
 public static class GeneratedContent
 {
@@ -16,7 +17,6 @@ public static class GeneratedContent
         {
             await stream.WriteAsync(bytes, cancellationToken);
             await stream.FlushAsync(cancellationToken);
-            stream.Flush(flushToDisk: true);
         }
         return path;
     }

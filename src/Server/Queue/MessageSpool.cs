@@ -8,12 +8,14 @@ namespace MailHost.Server.Queue;
 /// <summary>
 /// The durable queue on disk: `queue/{id}.eml` holds the message, `queue/{id}.json` the envelope.
 /// A message exists once its envelope has been renamed into place; both files and the directory are
-/// fsynced before <see cref="EnqueueAsync"/> returns, so a 250 reply survives kill -9.
+/// synced before <see cref="EnqueueAsync"/> returns, so a 250 reply survives kill -9. New messages go
+/// through one <see cref="SpoolCommitter"/>, so concurrent sessions share those syncs (group commit).
 /// </summary>
 public sealed class MessageSpool
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
     private readonly string _dir;
+    private readonly SpoolCommitter _committer;
     private readonly Channel<string> _arrivals = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = false });
 
     public MessageSpool(IOptions<MailHostOptions> options)
@@ -21,12 +23,16 @@ public sealed class MessageSpool
         ArgumentNullException.ThrowIfNull(options);
         _dir = Path.Combine(options.Value.FullDataDir, "queue");
         Directory.CreateDirectory(_dir);
+        _committer = new SpoolCommitter(_dir);
         // Leftovers of an enqueue interrupted by a crash: never acknowledged, so never owed.
         foreach (var tmp in Directory.EnumerateFiles(_dir, "*.tmp"))
         {
             File.Delete(tmp);
         }
     }
+
+    /// <summary>The group committer of new messages (tests swap its disk operations for failing ones).</summary>
+    internal SpoolCommitter Committer => _committer;
 
     /// <summary>Ids of messages enqueued since start, for workers to pick up without a directory scan.</summary>
     public ChannelReader<string> Arrivals => _arrivals.Reader;
@@ -38,14 +44,34 @@ public sealed class MessageSpool
     private string EnvelopePath(string id) => Path.Combine(_dir, id + ".json");
 
     /// <summary>
-    /// Moves a fully written, fsynced temporary content file into the queue and writes the envelope.
-    /// The content file must be in the queue directory (see <see cref="CreateContentFile"/>).
+    /// Makes a fully written temporary content file and the envelope durable in the queue, in a batch
+    /// with whatever other sessions enqueue meanwhile. The content file must be in the queue directory
+    /// (see <see cref="CreateContentFile"/>) and closed; it need not be synced (the commit does that).
+    /// Throws IOException (and leaves nothing in the queue) when the disk fails the batch.
     /// </summary>
     public async Task EnqueueAsync(QueuedMessage message, string temporaryContentPath, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        File.Move(temporaryContentPath, ContentPath(message.Id));
-        await WriteEnvelopeAsync(message, cancellationToken);
+        var envelopeTemp = EnvelopePath(message.Id) + ".tmp";
+        try
+        {
+            await using (var stream = new FileStream(envelopeTemp, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            }))
+            {
+                await JsonSerializer.SerializeAsync(stream, message, Json, cancellationToken);
+            }
+        }
+        catch
+        {
+            File.Delete(envelopeTemp);
+            throw;
+        }
+        // Not cancellable once handed in: the batch may already be on its way to the disk.
+        await _committer.CommitAsync(new SpoolCommitter.Files(temporaryContentPath, ContentPath(message.Id), envelopeTemp, EnvelopePath(message.Id)));
         _arrivals.Writer.TryWrite(message.Id);
     }
 
@@ -85,9 +111,15 @@ public sealed class MessageSpool
 
     public async Task<QueuedMessage?> ReadAsync(string id, CancellationToken cancellationToken)
     {
+        var path = EnvelopePath(id);
+        // A worker nudged for a message another worker just removed: the common case costs no exception.
+        if (!File.Exists(path))
+        {
+            return null;
+        }
         try
         {
-            await using var stream = File.OpenRead(EnvelopePath(id));
+            await using var stream = File.OpenRead(path);
             return await JsonSerializer.DeserializeAsync<QueuedMessage>(stream, Json, cancellationToken);
         }
         catch (FileNotFoundException)

@@ -136,13 +136,13 @@ internal sealed class MessageWriter : IAsyncDisposable
         _file.Seek(0, SeekOrigin.End);
     }
 
-    /// <summary>Flushes to disk (fsync), closes and enqueues the message with its envelope.</summary>
+    /// <summary>Closes the file and enqueues the message with its envelope; returns once both are on stable storage.</summary>
     public async Task CommitAsync(QueuedMessage envelope, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         await _file.FlushAsync(cancellationToken);
-        // RFC 5321 §6.1: once 250 is sent the message must survive a crash.
-        _file.Flush(flushToDisk: true);
+        // RFC 5321 §6.1: once 250 is sent the message must survive a crash. The spool's group commit
+        // fdatasyncs this file with the others of its batch, so no fsync here.
         envelope.Size = _file.Length;
         await _file.DisposeAsync();
         await _spool.EnqueueAsync(envelope, _path, cancellationToken);
