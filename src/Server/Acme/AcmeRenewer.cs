@@ -1,3 +1,4 @@
+using MailHost.Server.Hosting;
 using MailHost.Shared.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -21,33 +22,14 @@ public sealed class AcmeRenewer(
     public static readonly TimeSpan ExpiryWarning = TimeSpan.FromDays(21);
     private readonly Dictionary<string, DateTime> _warned = [];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var period = TimeSpan.FromSeconds(Math.Max(1, options.Value.AcmeCheckSeconds));
-        while (!stoppingToken.IsCancellationRequested)
+        return PeriodicPass.RunAsync(period, clock, passAtStart: true, async ct =>
         {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-                await WarnExpiringAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "ACME renewal pass failed; retrying in {Seconds} s", period.TotalSeconds);
-            }
-            try
-            {
-                await Task.Delay(period, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+            await RunOnceAsync(ct);
+            await WarnExpiringAsync(ct);
+        }, ex => logger.LogError(ex, "ACME renewal pass failed; retrying in {Seconds} s", period.TotalSeconds), stoppingToken);
     }
 
     /// <summary>Processes every certificate that is due now.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
+using MailHost.Server.Hosting;
 using MailHost.Shared.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -52,11 +53,7 @@ public sealed class TlsOutcomeRecorder(IDbContextFactory<LogsDbContext> factory,
     {
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(2), time, stoppingToken);
-                await FlushSafelyAsync(stoppingToken);
-            }
+            await PeriodicPass.RunAsync(TimeSpan.FromSeconds(2), time, passAtStart: false, FlushAsync, ex => TlsReportLog.RecordFailed(logger, ex), stoppingToken);
         }
         catch (OperationCanceledException)
         {

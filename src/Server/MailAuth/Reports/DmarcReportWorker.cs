@@ -1,3 +1,4 @@
+using MailHost.Server.Hosting;
 using MailHost.Server.Logging;
 using Microsoft.Extensions.Options;
 
@@ -6,30 +7,8 @@ namespace MailHost.Server.MailAuth.Reports;
 /// <summary>Runs <see cref="DmarcReportSender"/> once per MailHost:DmarcReports:IntervalSeconds while sending is on; a failed run is logged and the next one covers its period.</summary>
 public sealed class DmarcReportWorker(DmarcReportSender sender, IOptions<DmarcReportOptions> options, TimeProvider time, ILogger<DmarcReportWorker> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Send)
-        {
-            return;
-        }
-        var interval = TimeSpan.FromSeconds(Math.Max(1, options.Value.IntervalSeconds));
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                await Task.Delay(interval, time, stoppingToken);
-                try
-                {
-                    await sender.RunAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    DmarcReportLog.RunFailed(logger, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => !options.Value.Send
+        ? Task.CompletedTask
+        : PeriodicPass.RunAsync(TimeSpan.FromSeconds(Math.Max(1, options.Value.IntervalSeconds)), time, passAtStart: false,
+            sender.RunAsync, ex => DmarcReportLog.RunFailed(logger, ex), stoppingToken);
 }
